@@ -1,0 +1,212 @@
+"""``corridors``: route freight on the corridor atlas from the command line.
+
+Commands: ``route``, ``places``, ``data check``, ``data map``. A user error exits with code 2
+and one clear message on stderr; never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from corridors.errors import CorridorsError, DataError
+
+app = typer.Typer(
+    name="corridors", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    help="Freight routes, costs and CO2e on the Caspian and South Caucasus corridors.",
+)
+data_app = typer.Typer(no_args_is_help=True, help="Check and draw network data.")
+app.add_typer(data_app, name="data")
+
+out = Console(width=None if sys.stdout.isatty() else 150)
+err = Console(stderr=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    geojson = "geojson"
+
+
+class ObjectiveChoice(str, Enum):
+    time = "time"
+    cost = "cost"
+    co2 = "co2"
+    distance = "distance"
+    generalized = "generalized"
+
+
+NetworkOption = Annotated[
+    Optional[Path],
+    typer.Option("--network", help="Network folder to use instead of the built-in atlas.", envvar="CORRIDORS_NETWORK"),
+]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _network(path: Optional[Path]):
+    from corridors.io import load_atlas, read_network
+
+    return read_network(path) if path else load_atlas()
+
+
+def _split(values: Optional[list[str]]) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+@app.command()
+def route(
+    origin: Annotated[str, typer.Argument(metavar="FROM", help="Place name, id, 'Name, CC' or 'lat,lon'.")],
+    destination: Annotated[str, typer.Argument(metavar="TO", help="Place name, id, 'Name, CC' or 'lat,lon'.")],
+    via: Annotated[Optional[list[str]], typer.Option("--via", help="Place, link id or border id to pass, in order (repeatable).")] = None,
+    avoid: Annotated[Optional[list[str]], typer.Option("--avoid", help="Place, link id or border id to avoid (repeatable).")] = None,
+    objective: Annotated[ObjectiveChoice, typer.Option(help="What to minimise.")] = ObjectiveChoice.generalized,
+    modes: Annotated[Optional[str], typer.Option(help="Allowed modes, comma-separated: rail,road,sea,ferry,iww.")] = None,
+    avoid_country: Annotated[Optional[list[str]], typer.Option("--avoid-country", help="ISO codes to avoid, comma-separated.")] = None,
+    year: Annotated[Optional[int], typer.Option(help="Network year; planned links due by then are usable.")] = None,
+    alternatives: Annotated[int, typer.Option(help="Number of materially different routes.", min=1, max=10)] = 1,
+    cargo: Annotated[str, typer.Option(help="teu, feu, truck or t:N (N tonnes of bulk).")] = "teu",
+    fmt: Annotated[Format, typer.Option("--format", help="Output format on stdout.")] = Format.table,
+    geojson: Annotated[Optional[Path], typer.Option("--geojson", help="Also write the route as GeoJSON here.")] = None,
+    html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML map report here.")] = None,
+    network: NetworkOption = None,
+) -> None:
+    """Find the best route from FROM to TO, leg by leg, with time, cost and CO2e."""
+    from corridors.io import route_to_html, to_geojson_text
+    from corridors.io._atomic import write_atomic
+    from corridors.routing import RouteOptions, alternative_routes
+    from corridors.routing import route as find_route
+
+    try:
+        net = _network(network)
+        options = RouteOptions(
+            objective=objective.value,
+            modes=frozenset(_split([modes])) if modes else None,
+            avoid_countries=frozenset(_split(avoid_country)),
+            avoid=tuple(_split(avoid)), via=tuple(via or ()), year=year, cargo=cargo,
+        )
+        if alternatives > 1:
+            routes = alternative_routes(net, origin, destination, alternatives, options)
+        else:
+            routes = [find_route(net, origin, destination, options)]
+    except CorridorsError as exc:
+        _fail(str(exc))
+        return
+    best = routes[0]
+    if fmt is Format.json:
+        payload = best.to_dict() if len(routes) == 1 else [r.to_dict() for r in routes]
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    elif fmt is Format.geojson:
+        sys.stdout.write(to_geojson_text(best.to_geojson()))
+    else:
+        from corridors.cli.render import alternatives_table, print_tables, route_table
+
+        for snap, name in zip(best.snaps_km, (best.origin_name, best.destination_name)):
+            if snap > 0:
+                err.print(f"snapped to {name}, {snap:.1f} km away")
+        print_tables(out, route_table(best))
+        if best.not_yet_built:
+            out.print(f"[yellow]note:[/] {len(best.not_yet_built)} leg(s) use links not built in {net.as_of_year}.")
+        if len(routes) > 1:
+            print_tables(out, alternatives_table(routes))
+    if geojson:
+        write_atomic(geojson, to_geojson_text(best.to_geojson()))
+        err.print(f"wrote {geojson}")
+    if html:
+        write_atomic(html, route_to_html(best, net, alternatives=tuple(routes) if len(routes) > 1 else ()))
+        err.print(f"wrote {html}")
+
+
+@app.command()
+def places(
+    query: Annotated[str, typer.Argument(help="Part of a name, alias or id.")],
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    network: NetworkOption = None,
+) -> None:
+    """Search the network's places by name, alias or id."""
+    from rich.table import Table
+
+    from corridors.routing import search_places
+
+    try:
+        net = _network(network)
+    except CorridorsError as exc:
+        _fail(str(exc))
+        return
+    found = search_places(net, query, limit=limit)
+    if not found:
+        _fail(f"no place matches {query!r}", code=1)
+    table = Table("id", "name", "country", "kind", "handles", "aliases")
+    for node in found:
+        table.add_row(node.id, node.name, node.country, node.kind.value,
+                      ",".join(sorted(m.value for m in node.handles)), "; ".join(node.aliases))
+    out.print(table)
+
+
+@data_app.command("check")
+def data_check(
+    path: Annotated[Optional[Path], typer.Argument(help="Network folder; the built-in atlas if omitted.")] = None,
+    warnings: Annotated[bool, typer.Option("--warnings/--no-warnings", help="List warnings too.")] = True,
+) -> None:
+    """Validate a network folder: schema, references, geography, lengths, sources, connectivity."""
+    from rich.table import Table
+
+    from corridors.model.checks import check_network
+
+    try:
+        net = _network(path)
+    except DataError as exc:
+        for problem in exc.problems:
+            err.print(f"[red]error[/] {escape(str(problem))}", highlight=False, soft_wrap=True)
+        _fail(f"{len(exc.problems)} error(s); the network was not loaded", code=1)
+        return
+    report = check_network(net)
+    for problem in report.problems:
+        if problem.severity == "error" or warnings:
+            colour = "red" if problem.severity == "error" else "yellow"
+            err.print(f"[{colour}]{problem.severity}[/] {escape(str(problem))}", highlight=False, soft_wrap=True)
+    table = Table("mode", "nodes", "operational links", "components", "largest", title="Connectivity (operational links)")
+    for c in report.connectivity:
+        table.add_row(c.mode, str(c.nodes), str(c.links), str(c.components), str(c.largest))
+    out.print(", ".join(f"{v} {k}" for k, v in report.counts.items()))
+    out.print(table)
+    out.print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@data_app.command("map")
+def data_map(
+    out_file: Annotated[Path, typer.Option("--out", help="PNG or SVG file to write.")] = Path("atlas.png"),
+    network: NetworkOption = None,
+) -> None:
+    """Draw the network: links by mode and status over country outlines (offline)."""
+    from corridors.io._atomic import write_atomic
+    from corridors.io._draw import draw_map, figure_bytes
+
+    suffix = out_file.suffix.lower().lstrip(".")
+    if suffix not in ("png", "svg"):
+        _fail(f"--out must end in .png or .svg, got {out_file.name!r}")
+    try:
+        net = _network(network)
+    except CorridorsError as exc:
+        _fail(str(exc))
+        return
+    title = f"{net.name} {net.version}: {len(net.links)} links, status as of {net.as_of_year}"
+    write_atomic(out_file, figure_bytes(draw_map(net, title=title, width_in=13), suffix))
+    err.print(f"wrote {out_file}")
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

@@ -1,0 +1,105 @@
+"""Draw networks and routes over country outlines with matplotlib (no pyplot, no global state)."""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+
+from corridors.model import Mode, Network, Status
+
+MODE_COLOURS = {
+    Mode.RAIL: "#b03a2e", Mode.ROAD: "#d68910", Mode.SEA: "#1f618d",
+    Mode.FERRY: "#148f77", Mode.IWW: "#7d3c98",
+}
+STATUS_DASHES = {
+    Status.OPERATIONAL: "solid", Status.UNDER_CONSTRUCTION: (0, (5, 2)), Status.PLANNED: (0, (2, 2)),
+    Status.DISPUTED: (0, (5, 2, 1, 2)), Status.CLOSED: (0, (1, 2)),
+}
+
+
+def _extent(points: Sequence[tuple[float, float]], margin: float = 0.08) -> tuple[float, float, float, float]:
+    lons = [p[0] for p in points]
+    lats = [p[1] for p in points]
+    w, s, e, n = min(lons), min(lats), max(lons), max(lats)
+    dx, dy = max(e - w, 1.0) * margin, max(n - s, 1.0) * margin
+    return w - dx, s - dy, e + dx, n + dy
+
+
+def draw_map(network: Network, route=None, *, title: str = "", width_in: float = 11.0):
+    """A Figure with the network (faded when a route is drawn) and the route on top."""
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    from corridors.geo.outlines import country_outlines
+
+    if route is not None:
+        points = [p for leg in route.legs for p in leg.geometry]
+    else:
+        points = [(n.lon, n.lat) for n in network.nodes]
+    bbox = _extent(points)
+    aspect = 1 / math.cos(math.radians((bbox[1] + bbox[3]) / 2))
+    height_in = max(4.0, min(14.0, width_in * (bbox[3] - bbox[1]) * aspect / (bbox[2] - bbox[0])))
+    fig = Figure(figsize=(width_in, height_in), dpi=110)
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.93 if title else 0.98))
+    ax.set_facecolor("#dfeaf2")
+    span = max(bbox[2] - bbox[0], bbox[3] - bbox[1])
+    for outline in country_outlines(bbox, tolerance_deg=span / 800):
+        for ring in outline.rings:
+            ax.fill(ring[:, 0], ring[:, 1], facecolor="#f4f1ea", edgecolor="#a39e93", linewidth=0.5, zorder=1)
+        if outline.iso and bbox[0] < outline.label_lon < bbox[2] and bbox[1] < outline.label_lat < bbox[3]:
+            ax.text(outline.label_lon, outline.label_lat, outline.iso, fontsize=7, color="#8c867b",
+                    ha="center", va="center", zorder=2)
+    faded = route is not None
+    for link in network.links:
+        xs, ys = zip(*network.link_geometry(link))
+        ax.plot(xs, ys, color=MODE_COLOURS[link.mode], linestyle=STATUS_DASHES[link.status],
+                linewidth=0.8 if faded else 1.4, alpha=0.35 if faded else 0.9, zorder=3)
+    if not faded:
+        hubs = [n for n in network.nodes if n.gauge_change]
+        ax.scatter([n.lon for n in hubs], [n.lat for n in hubs], marker="s", s=18, color="#222",
+                   zorder=5, label="gauge change")
+    if route is not None:
+        for leg in route.legs:
+            xs, ys = zip(*leg.geometry)
+            ax.plot(xs, ys, color=MODE_COLOURS[Mode(leg.mode)], linewidth=3.2, zorder=6,
+                    linestyle="solid" if leg.status == "operational" else (0, (3, 1.5)),
+                    solid_capstyle="round")
+        borders = route.border_crossings
+        ax.scatter([b.lon for b in borders], [b.lat for b in borders], marker="D", s=36,
+                   color="#111", zorder=7)
+        transfers = route.transfers
+        ax.scatter([t.lon for t in transfers], [t.lat for t in transfers], marker="o", s=44,
+                   facecolor="white", edgecolor="#111", linewidth=1.2, zorder=8)
+        ends = [route.legs[0].geometry[0], route.legs[-1].geometry[-1]] if route.legs else []
+        for (x, y), name in zip(ends, (route.origin_name, route.destination_name)):
+            ax.annotate(name, (x, y), xytext=(6, 6), textcoords="offset points", fontsize=9,
+                        fontweight="bold", zorder=9,
+                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#555", "lw": 0.5})
+    ax.set_xlim(bbox[0], bbox[2])
+    ax.set_ylim(bbox[1], bbox[3])
+    ax.set_aspect(aspect)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    handles = [Line2D([], [], color=c, linewidth=2.5, label=m.value) for m, c in MODE_COLOURS.items()]
+    handles += [Line2D([], [], color="#555", linestyle=STATUS_DASHES[s], linewidth=1.5, label=s.value.replace("_", " "))
+                for s in Status if s is not Status.OPERATIONAL]
+    if route is not None:
+        handles += [
+            Line2D([], [], marker="D", color="#111", linestyle="none", label="border crossing"),
+            Line2D([], [], marker="o", markerfacecolor="white", color="#111", linestyle="none", label="transfer"),
+        ]
+    ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9)
+    if title:
+        fig.suptitle(title, fontsize=12, x=0.01, ha="left", y=0.985)
+    return fig
+
+
+def figure_bytes(fig, fmt: str) -> bytes:
+    """Render a Figure to ``png`` or ``svg`` bytes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    return buffer.getvalue()

@@ -1,0 +1,210 @@
+"""Row schemas of the network files, validated with pydantic at the boundary.
+
+Cells arrive as strings (CSV) or YAML values; these models coerce them, split ``;`` lists and
+reject what the format (docs/data-format.md) does not allow.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from corridors.model import LengthSource, Mode, NodeKind, SourceKind, Status
+
+SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:--[a-z0-9]+(?:[-_][a-z0-9]+)*)*$")
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def _split(value: Any) -> Any:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(";") if part.strip())
+    return value
+
+
+def _empty_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _bool(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("", "false", "no", "0"):
+            return False
+        if text in ("true", "yes", "1"):
+            return True
+    return value
+
+
+StrList = Annotated[tuple[str, ...], BeforeValidator(_split)]
+OptFloat = Annotated[float | None, BeforeValidator(_empty_to_none)]
+OptInt = Annotated[int | None, BeforeValidator(_empty_to_none)]
+OptStr = Annotated[str | None, BeforeValidator(_empty_to_none)]
+Bool = Annotated[bool, BeforeValidator(_bool)]
+
+
+def _check_slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError(f"{value!r} is not a slug (lower-case letters, digits and hyphens)")
+    return value
+
+
+def _check_country(value: str) -> str:
+    if not COUNTRY.match(value):
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 code such as 'AZ'")
+    return value
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class SourceRow(_Row):
+    id: str
+    kind: SourceKind
+    title: str = Field(min_length=1)
+    publisher: str = ""
+    date: str = ""
+    reference: str = ""
+    notes: str = ""
+
+    _slug = field_validator("id")(_check_slug)
+
+
+class NodeRow(_Row):
+    id: str
+    name: str = Field(min_length=1)
+    aliases: StrList = ()
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    country: str
+    kind: NodeKind
+    handles: Annotated[tuple[Mode, ...], BeforeValidator(_split)] = ()
+    gauge_change: Annotated[
+        tuple[Annotated[str, Field(pattern="^(bogie_exchange|transshipment)$")], ...],
+        BeforeValidator(_split),
+    ] = ()
+    gauge_change_time_h: OptFloat = Field(default=None, ge=0)
+    gauge_change_cost_usd: OptFloat = Field(default=None, ge=0)
+    source_ids: StrList = Field(min_length=1)
+    notes: str = ""
+
+    _slug = field_validator("id")(_check_slug)
+    _country = field_validator("country")(_check_country)
+
+
+class LinkRow(_Row):
+    id: str
+    from_: str = Field(alias="from")
+    to: str
+    mode: Mode
+    gauge_mm: Annotated[tuple[Annotated[int, Field(gt=500, lt=2000)], ...], BeforeValidator(_split)] = ()
+    distance_km: float = Field(gt=0)
+    length_source: LengthSource
+    speed_kmh: OptFloat = Field(default=None, gt=0)
+    time_h: OptFloat = Field(default=None, ge=0)
+    wait_h: OptFloat = Field(default=None, ge=0)
+    cost_usd_per_teu: OptFloat = Field(default=None, ge=0)
+    oneway: Bool = False
+    status: Status
+    opens_year: OptInt = Field(default=None, ge=1800, le=2100)
+    border: OptStr = None
+    via_countries: StrList = ()
+    corridors: StrList = ()
+    capacity_t_per_year: OptFloat = Field(default=None, ge=0)
+    source_ids: StrList = Field(min_length=1)
+    notes: str = ""
+
+    _slug = field_validator("id")(_check_slug)
+
+    @field_validator("via_countries")
+    @classmethod
+    def _countries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for code in value:
+            _check_country(code)
+        return value
+
+
+class BorderRow(_Row):
+    id: str
+    name: str = Field(min_length=1)
+    country_a: str
+    country_b: str
+    mode: Mode
+    status: Status
+    opens_year: OptInt = Field(default=None, ge=1800, le=2100)
+    dwell_h: float = Field(ge=0)
+    dwell_p90_h: OptFloat = Field(default=None, ge=0)
+    fee_usd: float = Field(ge=0)
+    source_ids: StrList = Field(min_length=1)
+    notes: str = ""
+
+    _slug = field_validator("id")(_check_slug)
+    _a = field_validator("country_a")(_check_country)
+    _b = field_validator("country_b")(_check_country)
+
+
+class _Yaml(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModeParametersSpec(_Yaml):
+    speed_kmh: float = Field(gt=0)
+    cost_usd_per_teu_km: float = Field(ge=0)
+    co2e_g_per_tkm: float = Field(ge=0)
+    source_ids: list[str] = Field(min_length=1)
+    notes: str = ""
+
+
+class TransferSpec(_Yaml):
+    modes: list[Mode] = Field(min_length=2, max_length=2)
+    time_h: float = Field(ge=0)
+    cost_usd_per_teu: float = Field(ge=0)
+    co2e_kg_per_teu: float = Field(default=0.0, ge=0)
+    source_ids: list[str] = Field(min_length=1)
+    notes: str = ""
+
+
+class GaugeChangeSpec(_Yaml):
+    time_h: float = Field(ge=0)
+    cost_usd_per_teu: float = Field(ge=0)
+    source_ids: list[str] = Field(min_length=1)
+    notes: str = ""
+
+
+class CargoSpec(_Yaml):
+    teu_equivalent: float = Field(gt=0)
+    mass_t: float = Field(gt=0)
+    description: str = ""
+    source_ids: list[str] = Field(min_length=1)
+    notes: str = ""
+
+
+class ParametersSpec(_Yaml):
+    modes: dict[Mode, ModeParametersSpec]
+    transfers: list[TransferSpec]
+    gauge_change: GaugeChangeSpec
+    value_of_time_usd_per_teu_h: float = Field(ge=0)
+    value_of_time_source_ids: list[str] = Field(default_factory=list)
+    carbon_price_usd_per_t: float = Field(default=0.0, ge=0)
+    carbon_price_source_ids: list[str] = Field(default_factory=list)
+    cargo: dict[str, CargoSpec]
+    notes: str = ""
+
+    @field_validator("modes")
+    @classmethod
+    def _all_modes(cls, value: dict[Mode, ModeParametersSpec]) -> dict[Mode, ModeParametersSpec]:
+        missing = [m.value for m in Mode if m not in value]
+        if missing:
+            raise ValueError(f"every mode needs defaults; missing: {', '.join(missing)}")
+        return value
+
+
+class AtlasSpec(_Yaml):
+    name: str
+    as_of_year: int = Field(ge=1900, le=2100)
+    version: str = ""
+    description: str = ""

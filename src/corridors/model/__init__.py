@@ -1,0 +1,31 @@
+"""The corridors network model: pure data, validated at the boundary by :mod:`corridors.io`."""
+
+from corridors.model.enums import LengthSource, Mode, NodeKind, SourceKind, Status
+from corridors.model.network import (
+    BorderCrossing,
+    CargoUnit,
+    Link,
+    ModeParameters,
+    Network,
+    Node,
+    Parameters,
+    Source,
+    TransferParameters,
+)
+
+__all__ = [
+    "BorderCrossing",
+    "CargoUnit",
+    "LengthSource",
+    "Link",
+    "Mode",
+    "ModeParameters",
+    "Network",
+    "Node",
+    "NodeKind",
+    "Parameters",
+    "Source",
+    "SourceKind",
+    "Status",
+    "TransferParameters",
+]

@@ -1,0 +1,98 @@
+"""Say why no route exists: relax each rule in turn and name what the relaxed route breaks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from corridors.graph import NEVER, MultimodalGraph
+from corridors.model import Mode, Status
+from corridors.routing import _kernel
+
+if TYPE_CHECKING:
+    from corridors.routing.router import _Query
+
+_RULE_NAMES = {
+    "year": "links and borders that are closed or not open in the network year",
+    "modes": "the allowed modes",
+    "countries": "the avoided countries",
+    "avoid": "the avoided places, links or borders",
+}
+
+
+def _element_status(graph: MultimodalGraph, edge: int, year: int) -> str | None:
+    """Why an edge is unusable in ``year``, naming the link or border responsible."""
+    net = graph.network
+    link = net.links[graph.link[edge]]
+    elements = [(f"link {link.id} ({link.mode})", link.status, link.opens_year)]
+    if graph.border[edge] >= 0:
+        b = net.borders[graph.border[edge]]
+        elements.append((f"border crossing {b.name} ({b.country_a}-{b.country_b} {b.mode})", b.status, b.opens_year))
+    parts = []
+    for what, status, opens in elements:
+        if status in (Status.CLOSED, Status.DISPUTED):
+            parts.append(f"{what} is {status.value}")
+        elif status in (Status.PLANNED, Status.UNDER_CONSTRUCTION):
+            if not opens:
+                parts.append(f"{what} is {status.value.replace('_', ' ')} with no opening year")
+            elif opens > year:
+                parts.append(f"{what} is {status.value.replace('_', ' ')}, expected {opens}")
+        elif opens and opens > year:
+            parts.append(f"{what} opened only in {opens}")
+    return "; ".join(parts) or None
+
+
+def _violations(query: _Query, rule: str, edges: list[int]) -> list[str]:
+    graph = query.graph
+    found: list[str] = []
+    for e in edges:
+        if query.masks[rule][e]:
+            continue
+        if graph.link[e] < 0:
+            continue
+        link = graph.network.links[graph.link[e]]
+        if rule == "year":
+            text = _element_status(graph, e, query.year)
+        elif rule == "modes":
+            text = f"{link.mode} (link {link.id}) is not among the allowed modes"
+        elif rule == "countries":
+            bad = [c for c in graph.network.link_countries(link) if c in query.options.avoid_countries]
+            text = f"link {link.id} enters {', '.join(bad)}"
+        else:
+            text = f"link {link.id} is avoided"
+        if text and text not in found:
+            found.append(text)
+    return found
+
+
+def explain_no_route(query: _Query) -> list[str]:
+    """Reasons, one per blocking rule, that no route satisfies ``query``."""
+    rules = list(query.masks)
+    reasons: list[str] = []
+    for rule in rules:
+        found = query.solve(_kernel.masked(query.weights, query.masks, skip=[rule]))
+        if found is None:
+            continue
+        violations = _violations(query, rule, found[1])
+        reasons.append(
+            f"{_RULE_NAMES[rule]} block every path; the best path ignoring them uses: "
+            + "; ".join(violations[:6])
+        )
+    if reasons:
+        return reasons
+    found = query.solve(_kernel.masked(query.weights, query.masks, skip=rules))
+    if found is not None:
+        parts = []
+        for rule in rules:
+            violations = _violations(query, rule, found[1])
+            if violations:
+                parts.append(f"{_RULE_NAMES[rule]}: " + "; ".join(violations[:4]))
+        return ["no single rule is to blame; together they block every path. The best path without them needs: "
+                + " | ".join(parts)]
+    if query.waypoints:
+        return ["the places cannot be joined through the required via points in this order, even ignoring every rule"]
+    return [
+        "no link in the data joins them at all, in any year or status: "
+        f"{query.origin.node.label} and {query.destination.node.label} lie in separate parts of the network"
+    ]

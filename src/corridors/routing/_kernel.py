@@ -1,0 +1,175 @@
+"""Private array kernels of the router: edge weights, rule masks, multi-stage Dijkstra.
+
+Shortest paths run on scipy's compiled Dijkstra over the graph's CSR arrays; a query builds only
+a weight vector (O(edges), numpy) and never recompiles the graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from corridors.graph import EdgeKind, MultimodalGraph
+from corridors.model import CargoUnit, Mode
+
+MODES = list(Mode)
+
+
+def edge_weights(
+    graph: MultimodalGraph,
+    objective: str,
+    cargo: CargoUnit,
+    *,
+    value_of_time_usd_per_teu_h: float,
+    carbon_price_usd_per_t: float,
+) -> np.ndarray:
+    """Weight of every edge for an objective, for one shipment of ``cargo``."""
+    if objective == "distance":
+        # tiny time term breaks ties between equal-km paths (e.g. transfers are 0 km)
+        return graph.distance_km + 1e-9 * (graph.run_time_h + graph.border_time_h)
+    time_h = graph.run_time_h + graph.border_time_h
+    if objective == "time":
+        return time_h.copy()
+    cost = (graph.run_cost_usd + graph.border_cost_usd) * cargo.teu_equivalent
+    co2e_kg = graph.co2e_kg_per_t * cargo.mass_t + graph.co2e_kg_per_teu * cargo.teu_equivalent
+    if objective == "cost":
+        return cost
+    if objective == "co2":
+        return co2e_kg + 1e-9 * time_h
+    return cost + value_of_time_usd_per_teu_h * cargo.teu_equivalent * time_h + carbon_price_usd_per_t * co2e_kg / 1000.0
+
+
+def rule_masks(
+    graph: MultimodalGraph,
+    *,
+    year: int,
+    modes: frozenset[Mode] | None,
+    avoid_countries: frozenset[str],
+    avoid_edges: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """One boolean array per rule: True where an edge obeys it.
+
+    Rules: ``year`` (the edge is open in that year), ``modes``, ``countries`` (touches no avoided
+    country) and ``avoid`` (not an avoided place, link or border).
+    """
+    n = graph.n_edges
+    masks = {"year": graph.opens_year <= year}
+    if modes is not None:
+        allowed = np.zeros(len(MODES) + 1, dtype=bool)
+        allowed[[MODES.index(m) for m in modes]] = True
+        allowed[-1] = True  # mode -1: transfers, gated by the layers they join
+        masks["modes"] = allowed[graph.mode]
+    if avoid_countries:
+        ok = np.ones(n, dtype=bool)
+        for country in avoid_countries:
+            edges = graph.country_edges.get(country)
+            if edges is not None:
+                ok[edges] = False
+        masks["countries"] = ok
+    if len(avoid_edges):
+        ok = np.ones(n, dtype=bool)
+        ok[avoid_edges] = False
+        masks["avoid"] = ok
+    return masks
+
+
+def masked(weights: np.ndarray, masks: Mapping[str, np.ndarray], skip: Sequence[str] = ()) -> np.ndarray:
+    """Weights with edges that break any rule (except those in ``skip``) set to infinity."""
+    ok = np.ones(len(weights), dtype=bool)
+    for name, mask in masks.items():
+        if name not in skip:
+            ok &= mask
+    return np.where(ok, weights, np.inf)
+
+
+@dataclass(frozen=True)
+class Waypoint:
+    """A stage boundary: a set of states to pass (a place) or of edges to use (a link or border)."""
+
+    label: str
+    states: np.ndarray | None = None
+    edges: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class _Stage:
+    dist: np.ndarray
+    pred: np.ndarray
+    entry_edge: dict[int, int]
+
+
+def _search(graph: MultimodalGraph, weights: np.ndarray, seeds: Mapping[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Dijkstra from a virtual source joined to each seed state at its initial cost."""
+    n = graph.n_states
+    seed_states = np.fromiter(seeds.keys(), dtype=np.int32, count=len(seeds))
+    seed_costs = np.fromiter(seeds.values(), dtype=np.float64, count=len(seeds))
+    indptr = np.append(graph.indptr, graph.indptr[-1] + len(seeds)).astype(np.int32)
+    indices = np.concatenate([graph.head, seed_states]).astype(np.int32)
+    data = np.concatenate([weights, seed_costs])
+    matrix = csr_matrix((data, indices, indptr), shape=(n + 1, n + 1))
+    dist, pred = dijkstra(matrix, directed=True, indices=n, return_predecessors=True)
+    return dist[:n], pred[:n]
+
+
+def _best_edge(graph: MultimodalGraph, weights: np.ndarray, u: int, v: int) -> int:
+    start, end = graph.indptr[u], graph.indptr[u + 1]
+    candidates = np.flatnonzero(graph.head[start:end] == v) + start
+    return int(candidates[np.argmin(weights[candidates])])
+
+
+def staged_path(
+    graph: MultimodalGraph,
+    weights: np.ndarray,
+    origin: np.ndarray,
+    destination: np.ndarray,
+    waypoints: Sequence[Waypoint] = (),
+) -> tuple[float, list[int]] | None:
+    """Least-weight path from any origin state to any destination state through the waypoints
+    in order. Returns (weight, edge indices) or None if unreachable. ``weights`` uses inf for
+    forbidden edges."""
+    seeds: dict[int, float] = {int(s): 0.0 for s in origin}
+    stages: list[_Stage] = []
+    for waypoint in [*waypoints, Waypoint("destination", states=destination)]:
+        dist, pred = _search(graph, weights, seeds)
+        entry: dict[int, int] = {}
+        if waypoint.states is not None:
+            seeds = {int(s): float(dist[s]) for s in waypoint.states if np.isfinite(dist[s])}
+        else:
+            seeds = {}
+            for e in waypoint.edges:
+                cost = dist[graph.tail[e]] + weights[e]
+                head = int(graph.head[e])
+                if np.isfinite(cost) and cost < seeds.get(head, np.inf):
+                    seeds[head], entry[head] = float(cost), int(e)
+        stages.append(_Stage(dist, pred, entry))
+        if not seeds:
+            return None
+    # the last stage's seeds are the reached destination states
+    target = min(seeds, key=seeds.get)
+    total = seeds[target]
+    edges: list[int] = []
+    state = target
+    for i in range(len(stages) - 1, -1, -1):
+        stage = stages[i]
+        # walk back inside stage i until the virtual source
+        entry = stages[i - 1].entry_edge if i > 0 else {}
+        while True:
+            u = int(stage.pred[state])
+            if u < 0 or u == graph.n_states:
+                break
+            edges.append(_best_edge(graph, weights, u, state))
+            state = u
+        if i > 0 and state in entry:
+            e = entry[state]
+            edges.append(e)
+            state = int(graph.tail[e])
+    edges.reverse()
+    return total, edges
+
+
+def is_transfer(graph: MultimodalGraph, edge: int) -> bool:
+    return graph.kind[edge] != EdgeKind.LINK

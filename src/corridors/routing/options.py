@@ -1,0 +1,116 @@
+"""Options of a route query: objective, cargo, and the rules a route must obey."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from corridors.errors import InvalidOptionError
+from corridors.model import CargoUnit, Mode, Parameters
+
+Objective = Literal["time", "cost", "co2", "distance", "generalized"]
+OBJECTIVES: tuple[str, ...] = get_args(Objective)
+_BULK = re.compile(r"^t:(\d+(?:\.\d+)?)$")
+
+
+@dataclass(frozen=True)
+class RouteOptions:
+    """What to optimise and which rules a route must obey.
+
+    Attributes
+    ----------
+    objective
+        ``time`` (hours), ``cost`` (USD), ``co2`` (kg CO2e), ``distance`` (km) or ``generalized``
+        (USD + value of time x hours + carbon price x t CO2e).
+    modes
+        Modes a route may use; ``None`` allows all.
+    avoid_countries
+        ISO 3166-1 alpha-2 codes a route must not touch.
+    avoid
+        Places (names or ids), link ids or border crossing ids a route must not use.
+    via
+        Places, link ids or border crossing ids a route must pass, in this order.
+    year
+        Network year: planned links expected by then are usable (and marked); ``None`` means
+        the data's reference year.
+    cargo
+        ``teu``, ``feu``, ``truck`` or ``t:N`` (N tonnes of bulk).
+    value_of_time_usd_per_teu_h, carbon_price_usd_per_t
+        Override the network's parameters for the generalized objective.
+    """
+
+    objective: Objective = "generalized"
+    modes: frozenset[Mode] | None = None
+    avoid_countries: frozenset[str] = frozenset()
+    avoid: tuple[str, ...] = ()
+    via: tuple[str, ...] = ()
+    year: int | None = None
+    cargo: str = "teu"
+    value_of_time_usd_per_teu_h: float | None = None
+    carbon_price_usd_per_t: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.objective not in OBJECTIVES:
+            raise InvalidOptionError(
+                f"unknown objective {self.objective!r}; choose one of: {', '.join(OBJECTIVES)}"
+            )
+        if self.modes is not None:
+            try:
+                modes = frozenset(Mode(m) for m in self.modes)
+            except ValueError:
+                raise InvalidOptionError(
+                    f"unknown mode in {', '.join(sorted(map(str, self.modes)))}; choose from "
+                    + ", ".join(m.value for m in Mode)
+                ) from None
+            if not modes:
+                raise InvalidOptionError("modes must name at least one of: " + ", ".join(m.value for m in Mode))
+            object.__setattr__(self, "modes", modes)
+        codes = frozenset(c.upper() for c in self.avoid_countries)
+        for code in codes:
+            if not re.fullmatch(r"[A-Z]{2}", code):
+                raise InvalidOptionError(f"{code!r} is not an ISO 3166-1 alpha-2 country code such as 'AZ'")
+        object.__setattr__(self, "avoid_countries", codes)
+        if self.year is not None and not 1900 <= self.year <= 2100:
+            raise InvalidOptionError(f"year {self.year} is out of range; give a year from 1900 to 2100")
+        for name in ("value_of_time_usd_per_teu_h", "carbon_price_usd_per_t"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                raise InvalidOptionError(f"{name} must be zero or more, got {value}")
+        if not (self.cargo in ("teu", "feu", "truck") or _BULK.match(self.cargo)):
+            raise InvalidOptionError(
+                f"unknown cargo {self.cargo!r}; give teu, feu, truck or t:N (N tonnes of bulk, e.g. t:500)"
+            )
+
+
+def cargo_unit(parameters: Parameters, spec: str) -> CargoUnit:
+    """The cargo unit a shipment spec names, scaled for ``t:N`` bulk.
+
+    >>> from corridors.model import CargoUnit, Parameters
+    >>> p = Parameters({}, (), 0, 0, 0, 0, {"bulk_t": CargoUnit("bulk_t", 0.1, 1.0)})
+    >>> cargo_unit(p, "t:500").mass_t
+    500.0
+    """
+    match = _BULK.match(spec)
+    if match:
+        tonnes = float(match.group(1))
+        if tonnes <= 0:
+            raise InvalidOptionError(f"bulk cargo needs a positive mass, got {spec!r}")
+        per_tonne = _lookup(parameters, "bulk_t")
+        return CargoUnit(
+            name=f"{tonnes:g} t bulk",
+            teu_equivalent=per_tonne.teu_equivalent * tonnes,
+            mass_t=per_tonne.mass_t * tonnes,
+            description=f"{tonnes:g} tonnes of bulk cargo",
+            source_ids=per_tonne.source_ids,
+        )
+    return _lookup(parameters, spec)
+
+
+def _lookup(parameters: Parameters, name: str) -> CargoUnit:
+    try:
+        return parameters.cargo[name]
+    except KeyError:
+        raise InvalidOptionError(
+            f"the network defines no cargo unit {name!r}; it has: {', '.join(parameters.cargo)}"
+        ) from None

@@ -1,0 +1,191 @@
+"""Route results: frozen records of legs, border crossings and transfers, with exports."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from corridors.model import CargoUnit
+
+
+@dataclass(frozen=True)
+class Leg:
+    """A run on one mode between two places, over links of one status.
+
+    Figures are per shipment: ``time_h`` is running time plus scheduled waits (border dwell and
+    transfers are separate steps); ``cost_usd`` and ``co2e_kg`` are line haul.
+    """
+
+    mode: str
+    from_id: str
+    to_id: str
+    from_name: str
+    to_name: str
+    start_km: float
+    distance_km: float
+    time_h: float
+    cost_usd: float
+    co2e_kg: float
+    countries: tuple[str, ...]
+    link_ids: tuple[str, ...]
+    status: str
+    opens_year: int | None
+    gauge_mm: int | None
+    corridors: tuple[str, ...]
+    source_ids: tuple[str, ...]
+    geometry: tuple[tuple[float, float], ...] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class BorderStep:
+    """A border crossing on the route: dwell time (typical and p90, hours) and fee (USD)."""
+
+    border_id: str
+    name: str
+    mode: str
+    from_country: str
+    to_country: str
+    at_km: float
+    time_h: float
+    time_p90_h: float | None
+    cost_usd: float
+    status: str
+    link_id: str
+    source_ids: tuple[str, ...]
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class TransferStep:
+    """A transfer between modes, or a change of rail gauge, at a node."""
+
+    at_id: str
+    at_name: str
+    kind: str
+    from_mode: str
+    to_mode: str
+    at_km: float
+    time_h: float
+    cost_usd: float
+    co2e_kg: float
+    source_ids: tuple[str, ...]
+    lon: float
+    lat: float
+
+
+Step = Leg | BorderStep | TransferStep
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route and its figures per shipment of ``cargo``. ``steps`` are in travel order.
+
+    Totals equal the sum over legs, border crossings and transfers.
+    """
+
+    origin_id: str
+    destination_id: str
+    origin_name: str
+    destination_name: str
+    objective: str
+    objective_value: float
+    year: int
+    cargo: CargoUnit
+    steps: tuple[Step, ...]
+    snaps_km: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def legs(self) -> tuple[Leg, ...]:
+        return tuple(s for s in self.steps if isinstance(s, Leg))
+
+    @property
+    def border_crossings(self) -> tuple[BorderStep, ...]:
+        return tuple(s for s in self.steps if isinstance(s, BorderStep))
+
+    @property
+    def transfers(self) -> tuple[TransferStep, ...]:
+        return tuple(s for s in self.steps if isinstance(s, TransferStep))
+
+    @property
+    def distance_km(self) -> float:
+        return sum(leg.distance_km for leg in self.legs)
+
+    @property
+    def time_h(self) -> float:
+        return sum(s.time_h for s in self.steps)
+
+    @property
+    def cost_usd(self) -> float:
+        return sum(s.cost_usd for s in self.steps)
+
+    @property
+    def co2e_kg(self) -> float:
+        return sum(s.co2e_kg for s in self.legs) + sum(t.co2e_kg for t in self.transfers)
+
+    @property
+    def link_ids(self) -> tuple[str, ...]:
+        return tuple(link for leg in self.legs for link in leg.link_ids)
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        ids = [sid for s in self.steps for sid in s.source_ids]
+        return tuple(dict.fromkeys(ids))
+
+    @property
+    def not_yet_built(self) -> tuple[Leg, ...]:
+        """Legs over links that are planned or under construction in the data's reference year."""
+        return tuple(leg for leg in self.legs if leg.status != "operational")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict (the CLI's ``--format json``)."""
+        legs = []
+        for leg in self.legs:
+            d = asdict(leg)
+            d.pop("geometry")
+            d["from"], d["to"] = d.pop("from_name"), d.pop("to_name")
+            legs.append(d)
+        borders = [{k: v for k, v in asdict(b).items() if k not in ("lon", "lat")} for b in self.border_crossings]
+        transfers = []
+        for t in self.transfers:
+            d = {k: v for k, v in asdict(t).items() if k not in ("lon", "lat")}
+            d["at"] = d.pop("at_name")
+            transfers.append(d)
+        return {
+            "origin": self.origin_name,
+            "destination": self.destination_name,
+            "objective": self.objective,
+            "year": self.year,
+            "cargo": {"unit": self.cargo.name, "teu_equivalent": self.cargo.teu_equivalent, "mass_t": self.cargo.mass_t},
+            "distance_km": round(self.distance_km, 3),
+            "time_h": round(self.time_h, 3),
+            "cost_usd": round(self.cost_usd, 2),
+            "co2e_kg": round(self.co2e_kg, 3),
+            "snap_km": {"origin": round(self.snaps_km[0], 3), "destination": round(self.snaps_km[1], 3)},
+            "legs": legs,
+            "border_crossings": borders,
+            "transfers": transfers,
+            "source_ids": list(self.source_ids),
+        }
+
+    def to_geojson(self) -> dict[str, Any]:
+        """A GeoJSON FeatureCollection: one LineString per leg, one Point per border or transfer."""
+        features = []
+        for i, leg in enumerate(self.legs):
+            props = {k: v for k, v in asdict(leg).items() if k != "geometry"}
+            props.update(feature="leg", index=i)
+            features.append({
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [list(p) for p in leg.geometry]},
+                "properties": props,
+            })
+        for step in (*self.border_crossings, *self.transfers):
+            props = {k: v for k, v in asdict(step).items() if k not in ("lon", "lat")}
+            props["feature"] = "border" if isinstance(step, BorderStep) else "transfer"
+            features.append({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [step.lon, step.lat]},
+                "properties": props,
+            })
+        summary = {k: v for k, v in self.to_dict().items() if k not in ("legs", "border_crossings", "transfers")}
+        return {"type": "FeatureCollection", "properties": summary, "features": features}
