@@ -1,12 +1,18 @@
 """Compile a Network into a frozen multimodal state graph.
 
-Each node gets one *state* per layer it takes part in: ``road``, ``sea``, ``ferry``, ``iww`` and
-one ``rail`` layer per gauge (1520 and 1435 mm are different layers). Edges are of three kinds:
+Each node takes part in one or more *layers*: ``road``, ``sea``, ``ferry``, ``iww`` and one
+``rail`` layer per gauge (1520 and 1435 mm are different layers). Each (node, layer) has two
+states: *arrival* (where links end) and *departure* (where links start). Edges are of four kinds:
 
-- ``LINK``: travel along a link (both directions unless one-way), carrying its running time,
-  cost and CO2e and, if it crosses a border, the border's dwell time and fee;
-- ``TRANSFER``: moving a unit between two modes at a node that handles both;
-- ``GAUGE_CHANGE``: between the 1520 and 1435 mm rail layers at a gauge-change facility.
+- ``LINK``: departure -> arrival along a link (both directions unless one-way), carrying its
+  running time, cost and CO2e and, if it crosses a border, the border's dwell time and fee;
+- ``THROUGH``: arrival -> departure in the same layer at no cost (staying on the train or truck);
+- ``TRANSFER``: arrival -> departure between two modes at a node that handles both;
+- ``GAUGE_CHANGE``: arrival -> departure between the 1520 and 1435 mm rail layers at a
+  gauge-change facility.
+
+Because every transfer leaves from an arrival and enters a departure, a unit changes layer at
+most once per node: it cannot chain rail -> road -> rail to dodge a gauge-change charge.
 
 Edges are sorted by tail state into forward-star (CSR) arrays with a crosswalk back to link and
 border indices. Per-edge figures are stored per TEU-equivalent (cost), per tonne (line-haul CO2e)
@@ -33,6 +39,7 @@ class EdgeKind(IntEnum):
     LINK = 0
     TRANSFER = 1
     GAUGE_CHANGE = 2
+    THROUGH = 3
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,8 @@ class MultimodalGraph:
     reverse_order: np.ndarray
     reverse_indptr: np.ndarray
     node_index: Mapping[str, int]
-    node_states: tuple[np.ndarray, ...]
+    node_arrivals: tuple[np.ndarray, ...]
+    node_departures: tuple[np.ndarray, ...]
     country_edges: Mapping[str, np.ndarray]
     link_edges: tuple[np.ndarray, ...]
 
@@ -96,9 +104,13 @@ class MultimodalGraph:
     def n_edges(self) -> int:
         return len(self.tail)
 
-    def states_of(self, node_id: str) -> np.ndarray:
-        """State indices of a node (one per layer it takes part in)."""
-        return self.node_states[self.node_index[node_id]]
+    def arrivals(self, node_id: str) -> np.ndarray:
+        """Arrival states of a node (one per layer): where routes to it end."""
+        return self.node_arrivals[self.node_index[node_id]]
+
+    def departures(self, node_id: str) -> np.ndarray:
+        """Departure states of a node (one per layer): where routes from it start."""
+        return self.node_departures[self.node_index[node_id]]
 
 
 _CACHE: weakref.WeakKeyDictionary[Network, MultimodalGraph] = weakref.WeakKeyDictionary()
@@ -152,7 +164,7 @@ def _compile(network: Network) -> MultimodalGraph:
             layers.append(layer)
         key = (node, layer_index[layer])
         if key not in states:
-            states[key] = len(states)
+            states[key] = 2 * len(states)  # arrival; departure is arrival + 1
         return states[key]
 
     cols: dict[str, list] = {name: [] for name in (
@@ -182,7 +194,7 @@ def _compile(network: Network) -> MultimodalGraph:
         a, b = node_index[link.from_node], node_index[link.to_node]
         for layer in _link_layers(link):
             sa, sb = state(a, layer), state(b, layer)
-            ends = [(sa, sb, True)] if link.oneway else [(sa, sb, True), (sb, sa, False)]
+            ends = [(sa + 1, sb, True)] if link.oneway else [(sa + 1, sb, True), (sb + 1, sa, False)]
             for tail, head, forward in ends:
                 add(tail=tail, head=head, kind=EdgeKind.LINK, link=li, forward=forward, border=b_index,
                     distance_km=link.distance_km, run_time_h=run_time, run_cost_usd=run_cost,
@@ -196,6 +208,9 @@ def _compile(network: Network) -> MultimodalGraph:
     for ni, node in enumerate(network.nodes):
         here = by_node.get(ni, [])
         for la, sa in here:
+            add(tail=sa, head=sa + 1, kind=EdgeKind.THROUGH, link=-1, forward=True, border=-1, distance_km=0.0,
+                run_time_h=0.0, run_cost_usd=0.0, border_time_h=0.0, border_cost_usd=0.0, co2e_kg_per_t=0.0,
+                co2e_kg_per_teu=0.0, status=STATUS_CODES[Status.OPERATIONAL], opens_year=0, mode=-1)
             for lb, sb in here:
                 if sa == sb:
                     continue
@@ -214,7 +229,7 @@ def _compile(network: Network) -> MultimodalGraph:
                     co2_teu = 0.0
                 else:
                     continue
-                add(tail=sa, head=sb, kind=kind, link=-1, forward=True, border=-1, distance_km=0.0,
+                add(tail=sa, head=sb + 1, kind=kind, link=-1, forward=True, border=-1, distance_km=0.0,
                     run_time_h=time_h, run_cost_usd=cost, border_time_h=0.0, border_cost_usd=0.0,
                     co2e_kg_per_t=0.0, co2e_kg_per_teu=co2_teu, status=STATUS_CODES[Status.OPERATIONAL],
                     opens_year=0, mode=-1)
@@ -222,7 +237,7 @@ def _compile(network: Network) -> MultimodalGraph:
     dtypes = {"tail": np.int32, "head": np.int32, "kind": np.int8, "link": np.int32, "forward": bool,
               "border": np.int32, "status": np.int8, "opens_year": np.int16, "mode": np.int8}
     arrays = {name: np.asarray(values, dtype=dtypes.get(name, np.float64)) for name, values in cols.items()}
-    n_states = len(states)
+    n_states = 2 * len(states)
     order = np.argsort(arrays["tail"], kind="stable")
     arrays = {name: a[order] for name, a in arrays.items()}
     indptr = np.zeros(n_states + 1, dtype=np.int32)
@@ -233,11 +248,11 @@ def _compile(network: Network) -> MultimodalGraph:
 
     state_node = np.empty(n_states, dtype=np.int32)
     state_layer = np.empty(n_states, dtype=np.int16)
+    node_arrivals: list[list[int]] = [[] for _ in network.nodes]
     for (node, li), s in states.items():
-        state_node[s], state_layer[s] = node, li
-    node_states = [[] for _ in network.nodes]
-    for s in range(n_states):
-        node_states[state_node[s]].append(s)
+        state_node[s] = state_node[s + 1] = node
+        state_layer[s] = state_layer[s + 1] = li
+        node_arrivals[node].append(s)
 
     country_sets: dict[str, list[int]] = {}
     node_country = [n.country for n in network.nodes]
@@ -262,7 +277,8 @@ def _compile(network: Network) -> MultimodalGraph:
         reverse_order=_readonly(reverse_order),
         reverse_indptr=_readonly(reverse_indptr),
         node_index=MappingProxyType(node_index),
-        node_states=tuple(_readonly(np.asarray(s, dtype=np.int32)) for s in node_states),
+        node_arrivals=tuple(_readonly(np.asarray(s, dtype=np.int32)) for s in node_arrivals),
+        node_departures=tuple(_readonly(np.asarray(s, dtype=np.int32) + 1) for s in node_arrivals),
         country_edges=MappingProxyType({c: _readonly(np.asarray(e, dtype=np.int64)) for c, e in country_sets.items()}),
         link_edges=tuple(_readonly(np.asarray(e, dtype=np.int64)) for e in link_edge_lists),
         **frozen,

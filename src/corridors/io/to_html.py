@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+from corridors.cli.render import via_summary
 from corridors.io._draw import draw_map, figure_bytes
 from corridors.model import Network, SourceKind
 from corridors.routing.result import BorderStep, Leg, Route, TransferStep
@@ -61,7 +62,7 @@ def route_to_html(route: Route, network: Network, *, alternatives: tuple[Route, 
     svg = svg[svg.index("<svg"):]
     rows = "\n".join(_step_row(s) for s in route.steps)
     alt_rows = "\n".join(
-        f"<tr><td>{i + 1}</td><td>{escape(', '.join(b.name for b in r.border_crossings) or '-')}</td>"
+        f"<tr><td>{i + 1}</td><td>{escape(via_summary(r))}</td>"
         f"<td>{escape(' - '.join(dict.fromkeys(c for leg in r.legs for c in leg.countries)))}</td>"
         f"<td class=n>{_n(r.distance_km)}</td><td class=n>{_n(r.time_h, 1)}</td><td class=n>{_n(r.cost_usd)}</td>"
         f"<td class=n>{_n(r.co2e_kg)}</td></tr>"
@@ -85,7 +86,7 @@ def route_to_html(route: Route, network: Network, *, alternatives: tuple[Route, 
         f"the route assumes them open by {route.year}.</p>" if unbuilt else ""
     )
     alternatives_html = (
-        "<h2>Alternatives</h2><table><tr><th>#</th><th>border crossings</th><th>countries</th><th class=n>km</th>"
+        "<h2>Alternatives</h2><table><tr><th>#</th><th>via (transfers and borders)</th><th>countries</th><th class=n>km</th>"
         f"<th class=n>hours</th><th class=n>USD</th><th class=n>kg CO2e</th></tr>{alt_rows}</table>"
         if alternatives else ""
     )

@@ -65,6 +65,8 @@ def build_route(
         leg = None
 
     for e in edges:
+        if graph.kind[e] == EdgeKind.THROUGH:
+            continue
         tail_node = net.nodes[graph.state_node[graph.tail[e]]]
         if graph.kind[e] != EdgeKind.LINK:
             close()
@@ -110,7 +112,16 @@ def build_route(
         leg.corridors += link.corridors
         leg.source_ids += [*link.source_ids, *params.modes[link.mode].source_ids]
         leg.geometry += geometry if not leg.geometry else geometry[1:]
-        if graph.border[e] >= 0:
+        if graph.border[e] < 0 and tail_node.country != head_node.country:
+            close()
+            steps.append(BorderStep(
+                border_id="", name=f"{tail_node.country}->{head_node.country} by {link.mode.value} "
+                f"(customs at {head_node.name}, within port handling time)",
+                mode=link.mode.value, from_country=tail_node.country, to_country=head_node.country,
+                at_km=km + link.distance_km, time_h=0.0, time_p90_h=None, cost_usd=0.0,
+                status="operational", link_id=link.id, source_ids=(), lon=head_node.lon, lat=head_node.lat,
+            ))
+        elif graph.border[e] >= 0:
             crossing = net.borders[graph.border[e]]
             post = head_node if head_node.kind.value == "border_post" and tail_node.kind.value != "border_post" else tail_node
             steps_km = km + link.distance_km / 2

@@ -37,8 +37,8 @@ class _Query:
 
     def solve(self, weights: np.ndarray) -> tuple[float, list[int]] | None:
         return _kernel.staged_path(
-            self.graph, weights, self.graph.states_of(self.origin.node.id),
-            self.graph.states_of(self.destination.node.id), self.waypoints,
+            self.graph, weights, self.graph.departures(self.origin.node.id),
+            self.graph.arrivals(self.destination.node.id), self.waypoints,
         )
 
     def build(self, edges: list[int]) -> Route:
@@ -94,7 +94,7 @@ def _prepare(network: Network, origin: str, destination: str, options: RouteOpti
             node = _resolve_element(network, item).node
             if node.id in (o.node.id, d.node.id):
                 raise InvalidOptionError(f"cannot avoid {node.label}: it is the origin or destination")
-            states = graph.states_of(node.id)
+            states = np.concatenate([graph.arrivals(node.id), graph.departures(node.id)])
             element = (node.label, np.flatnonzero(np.isin(graph.tail, states) | np.isin(graph.head, states)))
         avoid_edges.append(element[1])
     waypoints = []
@@ -102,7 +102,7 @@ def _prepare(network: Network, origin: str, destination: str, options: RouteOpti
         element = _element_edges(graph, item)
         if element is None:
             node = _resolve_element(network, item, options.modes).node
-            waypoints.append(_kernel.Waypoint(node.label, states=graph.states_of(node.id)))
+            waypoints.append(_kernel.Waypoint(node.label, states=graph.arrivals(node.id)))
         else:
             waypoints.append(_kernel.Waypoint(element[0], edges=element[1]))
     year = options.year if options.year is not None else network.as_of_year
