@@ -56,17 +56,6 @@ def route_table(route: Route, *, title: str | None = None) -> Table:
     return table
 
 
-def via_summary(route: Route) -> str:
-    """Where a route changes mode, gauge or country, in order: tells corridors apart."""
-    names = []
-    for step in route.steps:
-        if isinstance(step, TransferStep):
-            names.append(step.at_name.rsplit(",", 1)[0])
-        elif isinstance(step, BorderStep):
-            names.append(f"{step.from_country}>{step.to_country}")
-    return ", ".join(dict.fromkeys(names)) or "-"
-
-
 def alternatives_table(routes: list[Route]) -> Table:
     """One row per alternative route."""
     table = Table(title="Alternatives", title_justify="left")
@@ -74,7 +63,7 @@ def alternatives_table(routes: list[Route]) -> Table:
                           ("hours", "right"), ("USD", "right"), ("kg CO2e", "right")):
         table.add_column(name, justify=justify)
     for i, r in enumerate(routes, 1):
-        corridors = via_summary(r)
+        corridors = r.via_summary()
         countries = "-".join(dict.fromkeys(c for leg in r.legs for c in leg.countries))
         table.add_row(str(i), corridors, countries, _f(r.distance_km), _f(r.time_h, 1), _f(r.cost_usd), _f(r.co2e_kg))
     return table

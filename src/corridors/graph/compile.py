@@ -22,7 +22,6 @@ Compilation is pure and cached per Network object.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from enum import IntEnum
 from types import MappingProxyType
@@ -95,6 +94,7 @@ class MultimodalGraph:
     node_departures: tuple[np.ndarray, ...]
     country_edges: Mapping[str, np.ndarray]
     link_edges: tuple[np.ndarray, ...]
+    link_index: Mapping[str, int]
 
     @property
     def n_states(self) -> int:
@@ -113,15 +113,19 @@ class MultimodalGraph:
         return self.node_departures[self.node_index[node_id]]
 
 
-_CACHE: weakref.WeakKeyDictionary[Network, MultimodalGraph] = weakref.WeakKeyDictionary()
+_CACHE_ATTRIBUTE = "_compiled_graph"
 
 
 def compile_graph(network: Network) -> MultimodalGraph:
-    """Compile ``network`` into a :class:`MultimodalGraph`; cached per network object."""
-    graph = _CACHE.get(network)
+    """Compile ``network`` into a :class:`MultimodalGraph`; cached per network object.
+
+    The cache lives on the network itself (as ``functools.cached_property`` does), so a network
+    and its graph are freed together when the caller drops the network.
+    """
+    graph = network.__dict__.get(_CACHE_ATTRIBUTE)
     if graph is None:
         graph = _compile(network)
-        _CACHE[network] = graph
+        network.__dict__[_CACHE_ATTRIBUTE] = graph
     return graph
 
 
@@ -281,6 +285,7 @@ def _compile(network: Network) -> MultimodalGraph:
         node_departures=tuple(_readonly(np.asarray(s, dtype=np.int32) + 1) for s in node_arrivals),
         country_edges=MappingProxyType({c: _readonly(np.asarray(e, dtype=np.int64)) for c, e in country_sets.items()}),
         link_edges=tuple(_readonly(np.asarray(e, dtype=np.int64)) for e in link_edge_lists),
+        link_index=MappingProxyType({link.id: i for i, link in enumerate(network.links)}),
         **frozen,
     )
 

@@ -64,8 +64,13 @@ def build_network(
     rows: Rows,
     geometries: Mapping[str, tuple[tuple[float, float], ...]],
     default_name: str,
+    *,
+    invalid_ids: set[str] = frozenset(),
 ) -> tuple[Network | None, list[Problem]]:
-    """Assemble rows into a Network; returns it (None if unusable) and the problems found."""
+    """Assemble rows into a Network; returns it (None if unusable) and the problems found.
+
+    ``invalid_ids`` are ids of rows already reported as broken: references to them are not
+    reported again as unknown."""
     problems: list[Problem] = []
 
     def unique(table: str, key) -> dict:
@@ -106,6 +111,8 @@ def build_network(
         check_sources(file, line, row.source_ids)
         ends = []
         for column, ref in (("from", row.from_), ("to", row.to)):
+            if ref in invalid_ids:
+                continue
             if ref not in nodes:
                 problems.append(Problem(file, line, column, f"unknown node {ref!r}"))
             else:
@@ -118,7 +125,9 @@ def build_network(
             problems.append(Problem(file, line, "gauge_mm", f"only rail links have a gauge (mode is {row.mode})"))
         crosses = len(ends) == 2 and ends[0] != ends[1]
         if row.border:
-            if (row.border, row.mode) not in borders:
+            if row.border in invalid_ids:
+                pass
+            elif (row.border, row.mode) not in borders:
                 problems.append(Problem(file, line, "border", f"no {row.mode} row for border {row.border!r} in any borders.csv"))
             elif len(ends) == 2 and crosses and frozenset(ends) != border_countries[row.border][1]:
                 problems.append(Problem(

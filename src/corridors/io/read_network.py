@@ -40,6 +40,7 @@ class _Collector:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        self.invalid_ids: set[str] = set()  # ids of rows that failed the schema: not "unknown"
 
     def rel(self, path: Path) -> str:
         try:
@@ -83,6 +84,8 @@ def _read_csv(path: Path, model: type[RowT], out: _Collector) -> Iterator[tuple[
             try:
                 yield line, model.model_validate(cells)
             except ValidationError as exc:
+                if cells.get("id"):
+                    out.invalid_ids.add(cells["id"].strip())
                 for error in exc.errors():
                     column, message = _describe(error)
                     out.add(path, line, column, message)
@@ -174,7 +177,9 @@ def read_network(path: str | PathLike[str]) -> Network:
     if not rows["nodes.csv"] and not any(p.column for p in out.problems):
         out.add(root, None, None, "no nodes.csv found in the folder or its region sub-folders")
 
-    network, problems = build_network(atlas, params, rows, MappingProxyType(geometries), root.name)
+    network, problems = build_network(
+        atlas, params, rows, MappingProxyType(geometries), root.name, invalid_ids=out.invalid_ids
+    )
     out.problems += problems
     if out.problems or network is None:
         raise DataError(out.problems)

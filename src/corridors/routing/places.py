@@ -38,12 +38,48 @@ def _names(node: Node) -> Iterable[str]:
     yield from node.aliases
 
 
+@dataclass(frozen=True)
+class _PlaceIndex:
+    """Normalised names -> nodes, and per mode set the nodes a route can start or end at."""
+
+    by_name: dict[str, list[Node]]
+    keys: dict[str, list[str]]
+    served: dict[frozenset[Mode] | None, tuple[list[Node], np.ndarray, np.ndarray]]
+
+
+def _index(network: Network) -> _PlaceIndex:
+    index = network.__dict__.get("_place_index")
+    if index is None:
+        by_name: dict[str, list[Node]] = {}
+        keys: dict[str, list[str]] = {}
+        for node in network.nodes:
+            keys[node.id] = list(dict.fromkeys(normalize(n) for n in _names(node)))
+            for key in keys[node.id]:
+                by_name.setdefault(key, []).append(node)
+        index = _PlaceIndex(by_name, keys, {})
+        network.__dict__["_place_index"] = index
+    return index
+
+
+def _served(network: Network, modes: frozenset[Mode] | None) -> tuple[list[Node], np.ndarray, np.ndarray]:
+    served = _index(network).served
+    if modes not in served:
+        ids = {
+            end for link in network.links if modes is None or link.mode in modes
+            for end in (link.from_node, link.to_node)
+        }
+        nodes = [n for n in network.nodes if n.id in ids]
+        served[modes] = (nodes, np.array([n.lon for n in nodes]), np.array([n.lat for n in nodes]))
+    return served[modes]
+
+
 def search_places(network: Network, query: str, *, limit: int = 10) -> list[Node]:
     """Nodes whose id, name or alias matches ``query``: exact first, then prefix, then fuzzy."""
     key = normalize(query)
+    index = _index(network)
     exact, prefix, contains = [], [], []
     for node in network.nodes:
-        keys = [normalize(n) for n in _names(node)]
+        keys = index.keys[node.id]
         if key in keys:
             exact.append(node)
         elif any(k.startswith(key) for k in keys):
@@ -52,12 +88,8 @@ def search_places(network: Network, query: str, *, limit: int = 10) -> list[Node
             contains.append(node)
     found = exact + prefix + contains
     if len(found) < limit:
-        by_name: dict[str, list[Node]] = {}
-        for node in network.nodes:
-            for name in _names(node):
-                by_name.setdefault(normalize(name), []).append(node)
-        for close in difflib.get_close_matches(key, list(by_name), n=limit, cutoff=0.6):
-            found += [node for node in by_name[close] if node not in found]
+        for close in difflib.get_close_matches(key, list(index.by_name), n=limit, cutoff=0.6):
+            found += [node for node in index.by_name[close] if node not in found]
     return found[:limit]
 
 
@@ -84,7 +116,7 @@ def resolve_place(network: Network, query: str, *, modes: frozenset[Mode] | None
     if not name:
         name, country = query, ""
     key, country = normalize(name), country.strip().upper()
-    matches = [n for n in network.nodes if key in {normalize(x) for x in _names(n)}]
+    matches = list(_index(network).by_name.get(key, []))
     if country:
         matches = [n for n in matches if n.country == country]
     if len(matches) == 1:
@@ -98,13 +130,9 @@ def resolve_place(network: Network, query: str, *, modes: frozenset[Mode] | None
 def _snap(network: Network, query: str, lat: float, lon: float, modes: frozenset[Mode] | None) -> PlaceMatch:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise UnknownPlaceError(f"{query} (give 'lat,lon' with -90 <= lat <= 90 and -180 <= lon <= 180)")
-    served = {
-        end for link in network.links if modes is None or link.mode in modes
-        for end in (link.from_node, link.to_node)
-    }
-    candidates = [n for n in network.nodes if n.id in served]
+    candidates, lons, lats = _served(network, modes)
     if not candidates:
         raise UnknownPlaceError(query)
-    distances = haversine_km(lon, lat, [n.lon for n in candidates], [n.lat for n in candidates])
+    distances = haversine_km(lon, lat, lons, lats)
     best = int(np.argmin(distances))
     return PlaceMatch(candidates[best], query, float(distances[best]))

@@ -137,6 +137,16 @@ class Route:
         """Legs over links that are planned or under construction in the data's reference year."""
         return tuple(leg for leg in self.legs if leg.status != "operational")
 
+    def via_summary(self) -> str:
+        """Where the route changes mode, gauge or country, in order: tells corridors apart."""
+        names = []
+        for step in self.steps:
+            if isinstance(step, TransferStep):
+                names.append(step.at_name.rsplit(",", 1)[0])
+            elif isinstance(step, BorderStep):
+                names.append(f"{step.from_country}>{step.to_country}")
+        return ", ".join(dict.fromkeys(names)) or "-"
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (the CLI's ``--format json``)."""
         legs = []

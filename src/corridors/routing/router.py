@@ -53,9 +53,8 @@ class _Query:
 def _element_edges(graph: MultimodalGraph, item: str) -> tuple[str, np.ndarray] | None:
     """Edges of a link id or border id, or None if ``item`` is neither."""
     net = graph.network
-    if item in net.link_by_id:
-        index = next(i for i, link in enumerate(net.links) if link.id == item)
-        return f"link {item}", graph.link_edges[index]
+    if item in graph.link_index:
+        return f"link {item}", graph.link_edges[graph.link_index[item]]
     border_indices = [i for i, b in enumerate(net.borders) if b.id == item]
     if border_indices:
         return f"border crossing {item}", np.flatnonzero(np.isin(graph.border, border_indices))

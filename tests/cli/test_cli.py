@@ -1,0 +1,121 @@
+"""The command line: output formats, files written, and one clear message for every user error."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from corridors.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+@pytest.fixture()
+def tiny_args(tiny_path: Path) -> list[str]:
+    return ["--network", str(tiny_path)]
+
+
+def test_route_json_has_the_documented_keys(tiny_args):
+    result = run("route", "p", "u", "--objective", "cost", "--format", "json", *tiny_args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["cost_usd"] == pytest.approx(912)
+    assert {"distance_km", "time_h", "cost_usd", "co2e_kg", "legs", "border_crossings", "transfers"} <= set(data)
+    leg = data["legs"][0]
+    assert {"mode", "from", "to", "distance_km", "time_h", "cost_usd", "co2e_kg", "countries", "status"} <= set(leg)
+    assert {"name", "from_country", "to_country", "time_h", "cost_usd"} <= set(data["border_crossings"][0])
+    assert {"at", "from_mode", "to_mode", "time_h", "cost_usd"} <= set(data["transfers"][0])
+
+
+def test_route_alternatives_json_is_a_list(tiny_args):
+    result = run("route", "p", "t", "--objective", "time", "--alternatives", "2", "--format", "json", *tiny_args)
+    assert result.exit_code == 0, result.output
+    routes = json.loads(result.stdout)
+    assert [round(r["time_h"], 2) for r in routes] == [24.05, 26.67]
+
+
+def test_route_table_and_files(tiny_args, tmp_path):
+    geojson, html = tmp_path / "r.geojson", tmp_path / "sub" / "r.html"
+    result = run("route", "Port P", "Town U", "--geojson", str(geojson), "--html", str(html), *tiny_args)
+    assert result.exit_code == 0, result.output
+    assert "Port P, AZ -> Town U, AM" in result.stdout and "total" in result.stdout
+    collection = json.loads(geojson.read_text())
+    assert collection["type"] == "FeatureCollection"
+    assert {f["properties"]["feature"] for f in collection["features"]} >= {"leg", "border"}
+    page = html.read_text()
+    assert "<svg" in page and "Port P, AZ" in page
+    for remote in ('src="http', "src='http", "<link ", "<script"):
+        assert remote not in page  # self-contained: nothing fetched when opened
+    assert not list(tmp_path.glob("**/*.tmp"))
+
+
+def test_route_geojson_on_stdout(tiny_args):
+    result = run("route", "p", "t", "--format", "geojson", *tiny_args)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["features"][0]["geometry"]["type"] == "LineString"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["route", "Prt P", "t"], "did you mean: 'Port P, AZ'"),
+        (["route", "p", "Astara"], "ambiguous; say one of: 'Astara, AZ', 'Astara, IR'"),
+        (["route", "p", "t", "--avoid-country", "IR"], "Town T, IR lies in IR, which the route must avoid"),
+        (["route", "p", "u", "--avoid-country", "IR"], "border crossing Q-U road (AZ-AM road) is closed"),
+        (["route", "p", "u", "--modes", "rail"], "allowed modes"),
+        (["route", "p", "t", "--modes", "rail,plane"], "unknown mode"),
+        (["route", "p", "t", "--cargo", "pallet"], "give teu, feu, truck or t:N"),
+        (["route", "p", "t", "--year", "3000"], "give a year from 1900 to 2100"),
+        (["route", "p", "p"], "same place"),
+        (["route", "p", "t", "--via", "nowhere"], "unknown place, link id or border id 'nowhere'"),
+        (["route", "p", "t", "--avoid", "t"], "it is the origin or destination"),
+        (["route", "p", "t", "--avoid-country", "Iran"], "not an ISO 3166-1 alpha-2 country code"),
+        (["route", "p", "t", "--objective", "fun"], "'fun' is not one of"),
+        (["route", "p", "t", "--alternatives", "0"], "Invalid value for '--alternatives'"),
+    ],
+)
+def test_user_errors_exit_2_with_one_clear_message(tiny_args, args, message):
+    result = run(*args, *tiny_args)
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_bad_network_folder_is_a_clear_error(tmp_path):
+    result = run("route", "p", "t", "--network", str(tmp_path / "missing"))
+    assert result.exit_code == 2
+    assert "not a folder holding a network" in result.output
+
+
+def test_places(tiny_args):
+    result = run("places", "astara", *tiny_args)
+    assert result.exit_code == 0
+    assert result.stdout.count("Astara") == 2
+    assert run("places", "zzzz", *tiny_args).exit_code == 1
+
+
+def test_data_check_reports_every_problem_with_file_line_and_column(tiny_path, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_path, broken)
+    links = broken / "links.csv"
+    text = links.read_text().replace("p--q--rail,p,q,rail,1520,120", "p--q--rail,p,nowhere,rail,1520,-5")
+    links.write_text(text.replace("s--t--rail,s,t,rail,1435", "s--t--rail,s,t,rail,"))
+    result = run("data", "check", str(broken))
+    assert result.exit_code == 1
+    out = " ".join(result.output.split())
+    assert "broken/links.csv:2 [distance_km]: Input should be greater than 0 (found '-5')" in out
+    assert "broken/links.csv:5 [gauge_mm]: a rail link needs its gauge" in out
+
+
+def test_data_check_flags_coordinates_outside_the_declared_country(tiny_path):
+    result = run("data", "check", str(tiny_path))
+    assert result.exit_code == 1  # the tiny network's coordinates are schematic, in the Gulf of Guinea
+    assert "lies in" in result.output or "error" in result.output
