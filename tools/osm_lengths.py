@@ -41,7 +41,7 @@ With ``--apply`` the ``distance_km`` (one decimal) and ``length_source`` (``osm_
 published`` keeps rows whose length was taken from a publication.
 
 With ``--geometry FILE`` a GeoJSON FeatureCollection of the routed LineStrings is written (one
-feature per routed link, property ``link_id`` plus mode/osm_km/verdict; coordinates lon/lat
+feature per usable link, property ``link_id`` plus mode/osm_km/verdict; coordinates lon/lat
 rounded to 4 decimals, from the end node through the graph path to the other end node, simplified
 by Douglas-Peucker when longer than 400 points).
 
@@ -324,17 +324,22 @@ def raw_records(text):
     return records
 
 
+OSM_SOURCE_IDS = {"osm_rail": "osm-scgraph-rail", "osm_road": "osm-scgraph-road"}
+
+
 def apply_updates(path, updates):
-    """updates: {link_id: (distance_str, length_source)}. Rewrites only those two cells."""
+    """updates: {link_id: (distance_str, length_source)}. Rewrites those two cells and adds the
+    OSM source id (osm-scgraph-rail / osm-scgraph-road) to the row's source_ids."""
     raw = Path(path).read_bytes()
     text = raw.decode("utf-8")
     recs = raw_records(text)
     header = [text[s:e].lstrip("\ufeff").strip('"') for s, e in recs[0]]
     ci, cd, cl = header.index("id"), header.index("distance_km"), header.index("length_source")
+    cs = header.index("source_ids")
     edits = []  # (start, end, new)
     done = set()
     for rec in recs[1:]:
-        if len(rec) <= max(ci, cd, cl):
+        if len(rec) <= max(ci, cd, cl, cs):
             continue
         s, e = rec[ci]
         lid = text[s:e].strip('"')
@@ -342,6 +347,10 @@ def apply_updates(path, updates):
             dist, src = updates[lid]
             edits.append((*rec[cd], dist))
             edits.append((*rec[cl], src))
+            s_ids, e_ids = rec[cs]
+            ids = [x for x in text[s_ids:e_ids].strip('"').split(";") if x]
+            if OSM_SOURCE_IDS[src] not in ids:
+                edits.append((s_ids, e_ids, ";".join([OSM_SOURCE_IDS[src], *ids])))
             done.add(lid)
     if not edits:
         return done
@@ -470,7 +479,7 @@ def main(argv=None):
             out.update(verdict="usable")
             updates.setdefault(lf, {})[row["id"]] = (fmt(km), OSM_SOURCE[mode])
         report.append(out)
-        if args.geometry:
+        if args.geometry and out["verdict"] == "usable":
             coords = np.column_stack([g.lon[r["path"]], g.lat[r["path"]]])
             coords = np.vstack([[fa["lon"], fa["lat"]], coords, [fb["lon"], fb["lat"]]])
             if len(coords) > 400:

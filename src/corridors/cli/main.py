@@ -188,9 +188,18 @@ def data_check(
 @data_app.command("map")
 def data_map(
     out_file: Annotated[Path, typer.Option("--out", help="PNG or SVG file to write.")] = Path("atlas.png"),
+    bbox: Annotated[Optional[str], typer.Option(help="Area to draw: min_lon,min_lat,max_lon,max_lat (default: all).")] = None,
     network: NetworkOption = None,
 ) -> None:
     """Draw the network: links by mode and status over country outlines (offline)."""
+    area = None
+    if bbox:
+        try:
+            area = tuple(float(v) for v in bbox.split(","))
+            if len(area) != 4 or not (area[0] < area[2] and area[1] < area[3]):
+                raise ValueError
+        except ValueError:
+            _fail(f"--bbox must be min_lon,min_lat,max_lon,max_lat with min < max, got {bbox!r}")
     from corridors.io._atomic import write_atomic
     from corridors.io._draw import draw_map, figure_bytes
 
@@ -203,7 +212,7 @@ def data_map(
         _fail(str(exc))
         return
     title = f"{net.name} {net.version}: {len(net.links)} links, status as of {net.as_of_year}"
-    write_atomic(out_file, figure_bytes(draw_map(net, title=title, width_in=13), suffix))
+    write_atomic(out_file, figure_bytes(draw_map(net, title=title, width_in=13, bbox=area), suffix))
     err.print(f"wrote {out_file}")
 
 

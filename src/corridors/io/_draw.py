@@ -26,8 +26,16 @@ def _extent(points: Sequence[tuple[float, float]], margin: float = 0.08) -> tupl
     return w - dx, s - dy, e + dx, n + dy
 
 
-def draw_map(network: Network, route=None, *, title: str = "", width_in: float = 11.0):
-    """A Figure with the network (faded when a route is drawn) and the route on top."""
+def draw_map(
+    network: Network,
+    route=None,
+    *,
+    title: str = "",
+    width_in: float = 11.0,
+    bbox: tuple[float, float, float, float] | None = None,
+):
+    """A Figure with the network (faded when a route is drawn) and the route on top, framed on
+    the route, on ``bbox`` (min_lon, min_lat, max_lon, max_lat) or on the whole network."""
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
@@ -37,9 +45,9 @@ def draw_map(network: Network, route=None, *, title: str = "", width_in: float =
         points = [p for leg in route.legs for p in leg.geometry]
     else:
         points = [(n.lon, n.lat) for n in network.nodes]
-    bbox = _extent(points)
+    bbox = bbox or _extent(points)
     aspect = 1 / math.cos(math.radians((bbox[1] + bbox[3]) / 2))
-    height_in = max(4.0, min(14.0, width_in * (bbox[3] - bbox[1]) * aspect / (bbox[2] - bbox[0])))
+    height_in = max(4.0, min(10.0, width_in * (bbox[3] - bbox[1]) * aspect / (bbox[2] - bbox[0])))
     fig = Figure(figsize=(width_in, height_in), dpi=110)
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.93 if title else 0.98))
     ax.set_facecolor("#dfeaf2")
@@ -56,6 +64,13 @@ def draw_map(network: Network, route=None, *, title: str = "", width_in: float =
         ax.plot(xs, ys, color=MODE_COLOURS[link.mode], linestyle=STATUS_DASHES[link.status],
                 linewidth=0.8 if faded else 1.4, alpha=0.35 if faded else 0.9, zorder=3)
     if not faded:
+        inside = [n for n in network.nodes if bbox[0] < n.lon < bbox[2] and bbox[1] < n.lat < bbox[3]]
+        if len(inside) <= 90:  # zoomed in: name the places
+            for node in inside:
+                if node.kind.value in ("city", "seaport", "dry_port") or node.gauge_change:
+                    ax.annotate(node.name, (node.lon, node.lat), xytext=(3, 3), textcoords="offset points",
+                                fontsize=6.5, color="#333", zorder=6)
+            ax.scatter([n.lon for n in inside], [n.lat for n in inside], s=5, color="#333", zorder=4)
         hubs = [n for n in network.nodes if n.gauge_change]
         ax.scatter([n.lon for n in hubs], [n.lat for n in hubs], marker="s", s=18, color="#222",
                    zorder=5, label="gauge change")

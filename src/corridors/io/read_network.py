@@ -172,6 +172,11 @@ def read_network(path: str | PathLike[str]) -> Network:
                 rows[table] += [(out.rel(file), line, r) for line, r in _read_csv(file, model, out)]
         if (region / "links.geojson").exists():
             geometries.update(_read_geometries(region / "links.geojson", out))
+    if root not in _region_dirs(root) and (root / "links.geojson").exists():
+        geometries.update(_read_geometries(root / "links.geojson", out))
+    unknown = sorted(set(geometries) - {r.id for _, _, r in rows["links.csv"]})
+    if unknown:
+        out.add(root / "links.geojson", None, "link_id", f"geometry for unknown link(s): {', '.join(unknown[:5])}")
     for file in source_files:
         rows["sources.csv"] += [(out.rel(file), line, r) for line, r in _read_csv(file, SourceRow, out)]
     if not rows["nodes.csv"] and not any(p.column for p in out.problems):

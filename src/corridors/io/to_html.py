@@ -57,7 +57,7 @@ def _step_row(step) -> str:
 def route_to_html(route: Route, network: Network, *, alternatives: tuple[Route, ...] = ()) -> str:
     """The route report as one HTML document (string)."""
     title = f"{route.origin_name} \u2192 {route.destination_name}"
-    svg = figure_bytes(draw_map(network, route, title=title), "svg").decode("utf-8")
+    svg = figure_bytes(draw_map(network, route), "svg").decode("utf-8")
     svg = svg[svg.index("<svg"):]
     rows = "\n".join(_step_row(s) for s in route.steps)
     alt_rows = "\n".join(

@@ -115,8 +115,7 @@ def build_route(
         if graph.border[e] < 0 and tail_node.country != head_node.country:
             close()
             steps.append(BorderStep(
-                border_id="", name=f"{tail_node.country}->{head_node.country} by {link.mode.value} "
-                f"(customs at {head_node.name}, within port handling time)",
+                border_id="", name=f"customs at {head_node.name} (in port handling)",
                 mode=link.mode.value, from_country=tail_node.country, to_country=head_node.country,
                 at_km=km + link.distance_km, time_h=0.0, time_p90_h=None, cost_usd=0.0,
                 status="operational", link_id=link.id, source_ids=(), lon=head_node.lon, lat=head_node.lat,

@@ -44,25 +44,30 @@ def _element_status(graph: MultimodalGraph, edge: int, year: int) -> str | None:
 
 
 def _violations(query: _Query, rule: str, edges: list[int]) -> list[str]:
+    """What the relaxed path ``edges`` does that ``rule`` forbids, one phrase per element or group."""
     graph = query.graph
     found: list[str] = []
+    groups: dict[str, list[str]] = {}
     for e in edges:
-        if query.masks[rule][e]:
-            continue
-        if graph.link[e] < 0:
+        if query.masks[rule][e] or graph.link[e] < 0:
             continue
         link = graph.network.links[graph.link[e]]
         if rule == "year":
             text = _element_status(graph, e, query.year)
+            if text and text not in found:
+                found.append(text)
         elif rule == "modes":
-            text = f"{link.mode} (link {link.id}) is not among the allowed modes"
+            groups.setdefault(f"{link.mode} links", []).append(link.id)
         elif rule == "countries":
-            bad = [c for c in graph.network.link_countries(link) if c in query.options.avoid_countries]
-            text = f"link {link.id} enters {', '.join(bad)}"
+            for country in graph.network.link_countries(link):
+                if country in query.options.avoid_countries:
+                    groups.setdefault(f"links in {country}", []).append(link.id)
         else:
-            text = f"link {link.id} is avoided"
-        if text and text not in found:
-            found.append(text)
+            groups.setdefault("avoided links", []).append(link.id)
+    for what, ids in groups.items():
+        ids = list(dict.fromkeys(ids))
+        shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+        found.append(f"{len(ids)} {what} ({shown})")
     return found
 
 
