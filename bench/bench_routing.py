@@ -122,10 +122,10 @@ def synthetic_pairs(graph: MultimodalGraph, tg: TimeGraph, count: int, seed: int
     label = components(tg)
     rng = np.random.default_rng(seed)
     pairs: list[tuple[int, int]] = []
-    n = len(graph.node_departures)
+    n = len(graph.network.nodes)
     while len(pairs) < count:
         o, d = (int(x) for x in rng.integers(0, n, 2))
-        if o != d and np.intersect1d(label[graph.node_departures[o]], label[graph.node_arrivals[d]]).size:
+        if o != d and np.intersect1d(label[graph.departures(o)], label[graph.arrivals(d)]).size:
             pairs.append((o, d))
     return pairs
 
@@ -133,7 +133,7 @@ def synthetic_pairs(graph: MultimodalGraph, tg: TimeGraph, count: int, seed: int
 def _query_once(method: str, ctx: dict[str, Any], o: int, d: int) -> tuple[float, float]:
     """One query by ``method``: (optimum h, wall ms)."""
     graph, net = ctx["graph"], ctx["network"]
-    origins, destinations = graph.node_departures[o], graph.node_arrivals[d]
+    origins, destinations = graph.departures(o), graph.arrivals(d)
     if method == "scipy dijkstra":
         return timed(lambda: scipy_time_h(ctx["tg"], origins, destinations))
     if method == "networkx dijkstra":

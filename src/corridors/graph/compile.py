@@ -14,10 +14,13 @@ states: *arrival* (where links end) and *departure* (where links start). Edges a
 Because every transfer leaves from an arrival and enters a departure, a unit changes layer at
 most once per node: it cannot chain rail -> road -> rail to dodge a gauge-change charge.
 
-Edges are sorted by tail state into forward-star (CSR) arrays with a crosswalk back to link and
-border indices. Per-edge figures are stored per TEU-equivalent (cost), per tonne (line-haul CO2e)
-and per TEU-equivalent (terminal CO2e), so a query scales them to its cargo without recompiling.
-Compilation is pure and cached per Network object.
+Compilation has two steps. The *topology* (states and edges, sorted by tail into forward-star
+arrays, with crosswalks back to links and nodes) depends only on which links join which nodes by
+which mode and gauge. The *attributes* (time, cost, CO2e, status per edge) are computed from the
+links, borders and parameters with numpy gathers. A network that differs from another only in
+attributes (a scenario that closes a border or re-costs a mode) reuses the other's topology:
+``compile_graph(changed, reuse=base_graph)``. Per-edge cost is per TEU-equivalent and line-haul
+CO2e per tonne, so a query scales them to its cargo without recompiling.
 """
 
 from __future__ import annotations
@@ -29,9 +32,13 @@ from typing import Mapping
 
 import numpy as np
 
-from corridors.model import Link, Mode, Network, Status
+from corridors.model import Mode, Network, Status
 
-STATUS_CODES = {status: i for i, status in enumerate(Status)}
+STATUSES = list(Status)
+MODES = list(Mode)
+NEVER = 9999
+"""``opens_year`` of an edge that no year makes available (closed, disputed, or no date)."""
+_WORSE = [Status.OPERATIONAL, Status.UNDER_CONSTRUCTION, Status.PLANNED, Status.DISPUTED, Status.CLOSED]
 
 
 class EdgeKind(IntEnum):
@@ -53,20 +60,9 @@ class Layer:
 
 
 @dataclass(frozen=True, eq=False)
-class MultimodalGraph:
-    """A compiled network. Arrays are read-only; build one with :func:`compile_graph`.
+class Topology:
+    """States and edges of a compiled network, independent of times, costs and statuses."""
 
-    Edge arrays (length ``n_edges``, sorted by tail):
-    ``tail``/``head`` state indices; ``kind`` (EdgeKind); ``link`` index into ``network.links``
-    (-1 if none) and ``forward`` (True when travelled from_node -> to_node); ``border`` index into
-    ``network.borders`` (-1); ``distance_km``; ``run_time_h`` and ``run_cost_usd`` (per TEU-eq)
-    of the link or transfer; ``border_time_h`` and ``border_cost_usd`` (per TEU-eq);
-    ``co2e_kg_per_t`` (line haul, per tonne carried) and ``co2e_kg_per_teu`` (terminals);
-    ``status`` (the worse of link and border, as codes of ``Status``) and ``opens_year``, the
-    first year the edge can be used (0: always; ``NEVER``: closed, disputed or undated); ``mode`` (index into ``list(Mode)``; -1 for transfers).
-    """
-
-    network: Network
     layers: tuple[Layer, ...]
     state_node: np.ndarray
     state_layer: np.ndarray
@@ -76,6 +72,32 @@ class MultimodalGraph:
     kind: np.ndarray
     link: np.ndarray
     forward: np.ndarray
+    transfer_modes: np.ndarray
+    reverse_order: np.ndarray
+    reverse_indptr: np.ndarray
+    node_state_ptr: np.ndarray
+    node_state: np.ndarray
+    link_edge_ptr: np.ndarray
+    link_edge: np.ndarray
+    signature: tuple
+
+
+@dataclass(frozen=True, eq=False)
+class MultimodalGraph:
+    """A compiled network. Arrays are read-only; build one with :func:`compile_graph`.
+
+    Edge arrays (length ``n_edges``, sorted by tail) come from the topology (``tail``, ``head``,
+    ``kind``, ``link`` index into ``network.links`` or -1, ``forward``) and from the attributes:
+    ``border`` index into ``network.borders`` (-1); ``distance_km``; ``run_time_h`` and
+    ``run_cost_usd`` (per TEU-eq) of the link or transfer; ``border_time_h`` and
+    ``border_cost_usd`` (per TEU-eq); ``co2e_kg_per_t`` (line haul, per tonne carried) and
+    ``co2e_kg_per_teu`` (terminals); ``status`` (the worse of link and border, as indices into
+    ``list(Status)``) and ``opens_year``, the first year the edge can be used (0: always;
+    ``NEVER``: closed, disputed or undated); ``mode`` (index into ``list(Mode)``; -1 otherwise).
+    """
+
+    network: Network
+    topology: Topology
     border: np.ndarray
     distance_km: np.ndarray
     run_time_h: np.ndarray
@@ -87,56 +109,239 @@ class MultimodalGraph:
     status: np.ndarray
     opens_year: np.ndarray
     mode: np.ndarray
-    reverse_order: np.ndarray
-    reverse_indptr: np.ndarray
     node_index: Mapping[str, int]
-    node_arrivals: tuple[np.ndarray, ...]
-    node_departures: tuple[np.ndarray, ...]
-    country_edges: Mapping[str, np.ndarray]
-    link_edges: tuple[np.ndarray, ...]
     link_index: Mapping[str, int]
+    node_country: np.ndarray
+    link_country_ptr: np.ndarray
+    link_country: np.ndarray
+    countries: tuple[str, ...]
+
+    # the topology's arrays, read as the graph's own
+    @property
+    def layers(self):
+        return self.topology.layers
+
+    @property
+    def state_node(self):
+        return self.topology.state_node
+
+    @property
+    def state_layer(self):
+        return self.topology.state_layer
+
+    @property
+    def indptr(self):
+        return self.topology.indptr
+
+    @property
+    def tail(self):
+        return self.topology.tail
+
+    @property
+    def head(self):
+        return self.topology.head
+
+    @property
+    def kind(self):
+        return self.topology.kind
+
+    @property
+    def link(self):
+        return self.topology.link
+
+    @property
+    def forward(self):
+        return self.topology.forward
+
+    @property
+    def reverse_order(self):
+        return self.topology.reverse_order
+
+    @property
+    def reverse_indptr(self):
+        return self.topology.reverse_indptr
 
     @property
     def n_states(self) -> int:
-        return len(self.state_node)
+        return len(self.topology.state_node)
 
     @property
     def n_edges(self) -> int:
-        return len(self.tail)
+        return len(self.topology.tail)
 
-    def arrivals(self, node_id: str) -> np.ndarray:
-        """Arrival states of a node (one per layer): where routes to it end."""
-        return self.node_arrivals[self.node_index[node_id]]
+    def _node(self, node: str | int) -> int:
+        return self.node_index[node] if isinstance(node, str) else node
 
-    def departures(self, node_id: str) -> np.ndarray:
-        """Departure states of a node (one per layer): where routes from it start."""
-        return self.node_departures[self.node_index[node_id]]
+    def arrivals(self, node: str | int) -> np.ndarray:
+        """Arrival states of a node (id or index), one per layer: where routes to it end."""
+        i = self._node(node)
+        return self.topology.node_state[self.topology.node_state_ptr[i]:self.topology.node_state_ptr[i + 1]]
+
+    def departures(self, node: str | int) -> np.ndarray:
+        """Departure states of a node (id or index), one per layer: where routes from it start."""
+        return self.arrivals(node) + 1
+
+    def link_edges(self, link: str | int) -> np.ndarray:
+        """Edge indices of a link (id or index): one per direction and gauge."""
+        i = self.link_index[link] if isinstance(link, str) else link
+        return self.topology.link_edge[self.topology.link_edge_ptr[i]:self.topology.link_edge_ptr[i + 1]]
+
+    def country_edge_mask(self, country: str) -> np.ndarray:
+        """True for edges that touch ``country``: links with an end or ``via_countries`` there,
+        and transfers, gauge changes and through edges at its nodes."""
+        n = self.n_edges
+        if country not in self.countries:
+            return np.zeros(n, dtype=bool)
+        code = self.countries.index(country)
+        per_link = np.zeros(len(self.network.links), dtype=bool)
+        counts = np.diff(self.link_country_ptr)
+        owners = np.repeat(np.arange(len(counts)), counts)
+        per_link[owners[self.link_country == code]] = True
+        topo = self.topology
+        at_node = self.node_country[topo.state_node[topo.tail]] == code
+        return np.where(topo.link >= 0, per_link[np.maximum(topo.link, 0)], at_node)
 
 
-_CACHE_ATTRIBUTE = "_compiled_graph"
-
-
-def compile_graph(network: Network) -> MultimodalGraph:
+def compile_graph(network: Network, *, reuse: MultimodalGraph | None = None) -> MultimodalGraph:
     """Compile ``network`` into a :class:`MultimodalGraph`; cached per network object.
 
-    The cache lives on the network itself (as ``functools.cached_property`` does), so a network
-    and its graph are freed together when the caller drops the network.
+    With ``reuse``, the topology of that graph is reused when ``network`` has the same nodes and
+    the same links (ids, ends, modes, gauges, directions) as ``reuse.network``, so only the
+    per-edge attributes are recomputed. The cache lives on the network itself (as
+    ``functools.cached_property`` does): a network and its graph are freed together.
     """
-    graph = network.__dict__.get(_CACHE_ATTRIBUTE)
+    graph = network.__dict__.get("_compiled_graph")
     if graph is None:
-        graph = _compile(network)
-        network.__dict__[_CACHE_ATTRIBUTE] = graph
+        signature = _signature(network)
+        topology = reuse.topology if reuse is not None and reuse.topology.signature == signature else None
+        graph = _attributes(network, topology or _topology(network, signature))
+        network.__dict__["_compiled_graph"] = graph
     return graph
 
 
-def _link_layers(link: Link) -> list[Layer]:
-    if link.mode is Mode.RAIL:
-        return [Layer(Mode.RAIL, g) for g in link.gauges_mm]
-    return [Layer(link.mode)]
+def _signature(network: Network) -> tuple:
+    """What the topology depends on: node ids and, per link, ends, mode, gauges and direction."""
+    return (
+        tuple(n.id for n in network.nodes),
+        tuple((l.from_node, l.to_node, l.mode, l.gauges_mm, l.oneway) for l in network.links),
+    )
 
 
-NEVER = 9999
-"""``opens_year`` of an edge that no year makes available (closed, disputed, or no date)."""
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+def _csr_groups(keys: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ptr, order): the positions of ``keys`` grouped by key value, as CSR arrays."""
+    order = np.argsort(keys, kind="stable").astype(np.int64)
+    ptr = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys, minlength=n_groups), out=ptr[1:])
+    return ptr, order
+
+
+def _topology(network: Network, signature: tuple) -> Topology:
+    node_index = {node.id: i for i, node in enumerate(network.nodes)}
+    layers: list[Layer] = []
+    layer_index: dict[tuple[Mode, int], int] = {}
+    row_link: list[int] = []
+    row_layer: list[int] = []
+    for li, link in enumerate(network.links):
+        for gauge in link.gauges_mm if link.mode is Mode.RAIL else (0,):
+            key = (link.mode, gauge)
+            if key not in layer_index:
+                layer_index[key] = len(layers)
+                layers.append(Layer(link.mode, gauge))
+            row_link.append(li)
+            row_layer.append(layer_index[key])
+    n_layers = max(len(layers), 1)
+    r_link = np.asarray(row_link, dtype=np.int64)
+    r_layer = np.asarray(row_layer, dtype=np.int64)
+    link_from = np.fromiter((node_index[l.from_node] for l in network.links), dtype=np.int64, count=len(network.links))
+    link_to = np.fromiter((node_index[l.to_node] for l in network.links), dtype=np.int64, count=len(network.links))
+    oneway = np.fromiter((l.oneway for l in network.links), dtype=bool, count=len(network.links))
+
+    key_a = link_from[r_link] * n_layers + r_layer
+    key_b = link_to[r_link] * n_layers + r_layer
+    keys = np.unique(np.concatenate([key_a, key_b]))
+    arrival_a = 2 * np.searchsorted(keys, key_a)
+    arrival_b = 2 * np.searchsorted(keys, key_b)
+    n_states = 2 * len(keys)
+    key_node = keys // n_layers
+    key_layer = keys % n_layers
+    arrivals = 2 * np.arange(len(keys))
+
+    back = ~oneway[r_link]
+    parts = {
+        "tail": [arrival_a + 1, arrival_b[back] + 1, arrivals],
+        "head": [arrival_b, arrival_a[back], arrivals + 1],
+        "kind": [np.full(len(r_link), EdgeKind.LINK), np.full(back.sum(), EdgeKind.LINK), np.full(len(keys), EdgeKind.THROUGH)],
+        "link": [r_link, r_link[back], np.full(len(keys), -1)],
+        "forward": [np.ones(len(r_link), bool), np.zeros(back.sum(), bool), np.ones(len(keys), bool)],
+    }
+    # transfers and gauge changes between the layers present at each node
+    t_tail, t_head, t_kind = [], [], []
+    node_ptr, node_order = _csr_groups(key_node, len(network.nodes))
+    multi = np.flatnonzero(np.diff(node_ptr) > 1)
+    for ni in multi:
+        node = network.nodes[ni]
+        here = node_order[node_ptr[ni]:node_ptr[ni + 1]]
+        for a in here:
+            la = layers[key_layer[a]]
+            for b in here:
+                if a == b:
+                    continue
+                lb = layers[key_layer[b]]
+                if la.mode != lb.mode:
+                    if la.mode in node.handles and lb.mode in node.handles and network.parameters.transfer(la.mode, lb.mode):
+                        kind = EdgeKind.TRANSFER
+                    else:
+                        continue
+                elif node.gauge_change:
+                    kind = EdgeKind.GAUGE_CHANGE
+                else:
+                    continue
+                t_tail.append(2 * a)
+                t_head.append(2 * b + 1)
+                t_kind.append(kind)
+    n_t = len(t_tail)
+    parts["tail"].append(np.asarray(t_tail, dtype=np.int64))
+    parts["head"].append(np.asarray(t_head, dtype=np.int64))
+    parts["kind"].append(np.asarray(t_kind, dtype=np.int64))
+    parts["link"].append(np.full(n_t, -1))
+    parts["forward"].append(np.ones(n_t, bool))
+    arrays = {name: np.concatenate(chunks) for name, chunks in parts.items()}
+
+    order = np.argsort(arrays["tail"], kind="stable")
+    tail = arrays["tail"][order].astype(np.int32)
+    head = arrays["head"][order].astype(np.int32)
+    kind = arrays["kind"][order].astype(np.int8)
+    link = arrays["link"][order].astype(np.int32)
+    forward = arrays["forward"][order]
+    indptr = np.zeros(n_states + 1, dtype=np.int32)
+    np.cumsum(np.bincount(tail, minlength=n_states), out=indptr[1:])
+    reverse_indptr = np.zeros(n_states + 1, dtype=np.int32)
+    np.cumsum(np.bincount(head, minlength=n_states), out=reverse_indptr[1:])
+    state_node = np.repeat(key_node, 2).astype(np.int32)
+    state_layer = np.repeat(key_layer, 2).astype(np.int16)
+    transfer_modes = np.full((len(tail), 2), -1, dtype=np.int8)
+    is_transfer = kind == EdgeKind.TRANSFER
+    layer_modes = np.asarray([MODES.index(l.mode) for l in layers] or [0], dtype=np.int8)
+    transfer_modes[is_transfer, 0] = layer_modes[state_layer[tail[is_transfer]]]
+    transfer_modes[is_transfer, 1] = layer_modes[state_layer[head[is_transfer]]]
+    link_edge_ptr, link_edge = _csr_groups(np.where(link >= 0, link, len(network.links)), len(network.links) + 1)
+    node_state = (2 * node_order).astype(np.int32)
+    return Topology(
+        layers=tuple(layers),
+        state_node=_readonly(state_node), state_layer=_readonly(state_layer),
+        indptr=_readonly(indptr), tail=_readonly(tail), head=_readonly(head), kind=_readonly(kind),
+        link=_readonly(link), forward=_readonly(forward), transfer_modes=_readonly(transfer_modes),
+        reverse_order=_readonly(np.argsort(head, kind="stable").astype(np.int32)),
+        reverse_indptr=_readonly(reverse_indptr),
+        node_state_ptr=_readonly(node_ptr), node_state=_readonly(node_state),
+        link_edge_ptr=_readonly(link_edge_ptr[:-1]), link_edge=_readonly(link_edge),
+        signature=signature,
+    )
 
 
 def _available_from(status: Status, opens_year: int | None) -> int:
@@ -149,147 +354,97 @@ def _available_from(status: Status, opens_year: int | None) -> int:
     return NEVER
 
 
-def _worse(a: Status, b: Status) -> Status:
-    order = [Status.OPERATIONAL, Status.UNDER_CONSTRUCTION, Status.PLANNED, Status.DISPUTED, Status.CLOSED]
-    return max(a, b, key=order.index)
-
-
-def _compile(network: Network) -> MultimodalGraph:
+def _attributes(network: Network, topo: Topology) -> MultimodalGraph:
     params = network.parameters
-    node_index = {node.id: i for i, node in enumerate(network.nodes)}
+    links = network.links
+    n_links = len(links)
     border_index = {(b.id, b.mode): i for i, b in enumerate(network.borders)}
-    layers: list[Layer] = []
-    layer_index: dict[Layer, int] = {}
-    states: dict[tuple[int, int], int] = {}
 
-    def state(node: int, layer: Layer) -> int:
-        if layer not in layer_index:
-            layer_index[layer] = len(layers)
-            layers.append(layer)
-        key = (node, layer_index[layer])
-        if key not in states:
-            states[key] = 2 * len(states)  # arrival; departure is arrival + 1
-        return states[key]
+    # per link (vectorisable data gathered once)
+    distance = np.fromiter((l.distance_km for l in links), float, n_links)
+    mode_code = np.fromiter((MODES.index(l.mode) for l in links), np.int8, n_links)
+    speed = np.fromiter((l.speed_kmh or params.modes[l.mode].speed_kmh for l in links), float, n_links)
+    fixed_time = np.fromiter((np.nan if l.time_h is None else l.time_h for l in links), float, n_links)
+    wait = np.fromiter((l.wait_h for l in links), float, n_links)
+    tariff = np.fromiter((np.nan if l.cost_usd_per_teu is None else l.cost_usd_per_teu for l in links), float, n_links)
+    rate = np.asarray([params.modes[m].cost_usd_per_teu_km for m in MODES])[mode_code] if n_links else np.zeros(0)
+    intensity = np.asarray([params.modes[m].co2e_g_per_tkm for m in MODES])[mode_code] if n_links else np.zeros(0)
+    link_border = np.fromiter((border_index[(l.border, l.mode)] if l.border else -1 for l in links), np.int32, n_links)
+    statuses, opens = [], []
+    for link, b in zip(links, link_border):
+        status, year = link.status, _available_from(link.status, link.opens_year)
+        if b >= 0:
+            crossing = network.borders[b]
+            year = max(year, _available_from(crossing.status, crossing.opens_year))
+            status = max(status, crossing.status, key=_WORSE.index)
+        statuses.append(STATUSES.index(status))
+        opens.append(year)
+    run_time = np.where(np.isnan(fixed_time), distance / speed, fixed_time) + wait
+    run_cost = np.where(np.isnan(tariff), distance * rate, tariff)
+    b_dwell = np.asarray([b.dwell_h for b in network.borders] + [0.0])[link_border]
+    b_fee = np.asarray([b.fee_usd for b in network.borders] + [0.0])[link_border]
 
-    cols: dict[str, list] = {name: [] for name in (
-        "tail", "head", "kind", "link", "forward", "border", "distance_km", "run_time_h",
-        "run_cost_usd", "border_time_h", "border_cost_usd", "co2e_kg_per_t", "co2e_kg_per_teu",
-        "status", "opens_year", "mode",
-    )}
-    modes = list(Mode)
+    # gather to edges
+    is_link = topo.link >= 0
+    li = np.where(is_link, topo.link, 0)
 
-    def add(**values) -> None:
-        for name, column in cols.items():
-            column.append(values[name])
+    def gather(per_link: np.ndarray, other, dtype=float) -> np.ndarray:
+        values = per_link[li] if n_links else np.zeros(len(li), dtype=dtype)
+        return np.where(is_link, values, other).astype(dtype)
 
-    for li, link in enumerate(network.links):
-        mp = params.modes[link.mode]
-        run_time = link.time_h if link.time_h is not None else link.distance_km / (link.speed_kmh or mp.speed_kmh)
-        run_time += link.wait_h
-        run_cost = link.cost_usd_per_teu if link.cost_usd_per_teu is not None else link.distance_km * mp.cost_usd_per_teu_km
-        status, opens = link.status, _available_from(link.status, link.opens_year)
-        b_index, b_time, b_cost = -1, 0.0, 0.0
-        if link.border:
-            b_index = border_index[(link.border, link.mode)]
-            crossing = network.borders[b_index]
-            b_time, b_cost = crossing.dwell_h, crossing.fee_usd
-            opens = max(opens, _available_from(crossing.status, crossing.opens_year))
-            status = _worse(status, crossing.status)
-        a, b = node_index[link.from_node], node_index[link.to_node]
-        for layer in _link_layers(link):
-            sa, sb = state(a, layer), state(b, layer)
-            ends = [(sa + 1, sb, True)] if link.oneway else [(sa + 1, sb, True), (sb + 1, sa, False)]
-            for tail, head, forward in ends:
-                add(tail=tail, head=head, kind=EdgeKind.LINK, link=li, forward=forward, border=b_index,
-                    distance_km=link.distance_km, run_time_h=run_time, run_cost_usd=run_cost,
-                    border_time_h=b_time, border_cost_usd=b_cost,
-                    co2e_kg_per_t=link.distance_km * mp.co2e_g_per_tkm / 1000.0, co2e_kg_per_teu=0.0,
-                    status=STATUS_CODES[status], opens_year=opens, mode=modes.index(link.mode))
+    e_run_time = gather(run_time, 0.0)
+    e_run_cost = gather(run_cost, 0.0)
+    co2_teu = np.zeros(len(li))
+    # transfers: time, cost, terminal CO2e per mode pair
+    is_transfer = topo.kind == EdgeKind.TRANSFER
+    if is_transfer.any():
+        table = {}
+        for t in params.transfers:
+            a, b = sorted(MODES.index(m) for m in t.modes)
+            table[(a, b)] = (t.time_h, t.cost_usd_per_teu, t.co2e_kg_per_teu)
+        pairs = np.sort(topo.transfer_modes[is_transfer], axis=1)
+        values = np.asarray([table[(int(a), int(b))] for a, b in pairs])
+        e_run_time[is_transfer], e_run_cost[is_transfer], co2_teu[is_transfer] = values.T
+    is_gauge = topo.kind == EdgeKind.GAUGE_CHANGE
+    if is_gauge.any():
+        nodes = network.nodes
+        per_node_time = np.asarray([
+            n.gauge_change_time_h if n.gauge_change_time_h is not None else params.gauge_change_time_h for n in nodes
+        ])
+        per_node_cost = np.asarray([
+            n.gauge_change_cost_usd if n.gauge_change_cost_usd is not None else params.gauge_change_cost_usd_per_teu
+            for n in nodes
+        ])
+        at = topo.state_node[topo.tail[is_gauge]]
+        e_run_time[is_gauge], e_run_cost[is_gauge] = per_node_time[at], per_node_cost[at]
 
-    by_node: dict[int, list[tuple[Layer, int]]] = {}
-    for (node, li), s in states.items():
-        by_node.setdefault(node, []).append((layers[li], s))
-    for ni, node in enumerate(network.nodes):
-        here = by_node.get(ni, [])
-        for la, sa in here:
-            add(tail=sa, head=sa + 1, kind=EdgeKind.THROUGH, link=-1, forward=True, border=-1, distance_km=0.0,
-                run_time_h=0.0, run_cost_usd=0.0, border_time_h=0.0, border_cost_usd=0.0, co2e_kg_per_t=0.0,
-                co2e_kg_per_teu=0.0, status=STATUS_CODES[Status.OPERATIONAL], opens_year=0, mode=-1)
-            for lb, sb in here:
-                if sa == sb:
-                    continue
-                if la.mode != lb.mode:
-                    if la.mode not in node.handles or lb.mode not in node.handles:
-                        continue
-                    transfer = params.transfer(la.mode, lb.mode)
-                    if transfer is None:
-                        continue
-                    kind, time_h, cost = EdgeKind.TRANSFER, transfer.time_h, transfer.cost_usd_per_teu
-                    co2_teu = transfer.co2e_kg_per_teu
-                elif node.gauge_change:
-                    kind = EdgeKind.GAUGE_CHANGE
-                    time_h = node.gauge_change_time_h if node.gauge_change_time_h is not None else params.gauge_change_time_h
-                    cost = node.gauge_change_cost_usd if node.gauge_change_cost_usd is not None else params.gauge_change_cost_usd_per_teu
-                    co2_teu = 0.0
-                else:
-                    continue
-                add(tail=sa, head=sb + 1, kind=kind, link=-1, forward=True, border=-1, distance_km=0.0,
-                    run_time_h=time_h, run_cost_usd=cost, border_time_h=0.0, border_cost_usd=0.0,
-                    co2e_kg_per_t=0.0, co2e_kg_per_teu=co2_teu, status=STATUS_CODES[Status.OPERATIONAL],
-                    opens_year=0, mode=-1)
-
-    dtypes = {"tail": np.int32, "head": np.int32, "kind": np.int8, "link": np.int32, "forward": bool,
-              "border": np.int32, "status": np.int8, "opens_year": np.int16, "mode": np.int8}
-    arrays = {name: np.asarray(values, dtype=dtypes.get(name, np.float64)) for name, values in cols.items()}
-    n_states = 2 * len(states)
-    order = np.argsort(arrays["tail"], kind="stable")
-    arrays = {name: a[order] for name, a in arrays.items()}
-    indptr = np.zeros(n_states + 1, dtype=np.int32)
-    np.cumsum(np.bincount(arrays["tail"], minlength=n_states), out=indptr[1:])
-    reverse_order = np.argsort(arrays["head"], kind="stable").astype(np.int32)
-    reverse_indptr = np.zeros(n_states + 1, dtype=np.int32)
-    np.cumsum(np.bincount(arrays["head"], minlength=n_states), out=reverse_indptr[1:])
-
-    state_node = np.empty(n_states, dtype=np.int32)
-    state_layer = np.empty(n_states, dtype=np.int16)
-    node_arrivals: list[list[int]] = [[] for _ in network.nodes]
-    for (node, li), s in states.items():
-        state_node[s] = state_node[s + 1] = node
-        state_layer[s] = state_layer[s + 1] = li
-        node_arrivals[node].append(s)
-
-    country_sets: dict[str, list[int]] = {}
-    node_country = [n.country for n in network.nodes]
-    link_countries = [network.link_countries(link) for link in network.links]
-    for e in range(len(order)):
-        li = arrays["link"][e]
-        countries = link_countries[li] if li >= 0 else (node_country[state_node[arrays["tail"][e]]],)
-        for c in countries:
-            country_sets.setdefault(c, []).append(e)
-    link_edge_lists: list[list[int]] = [[] for _ in network.links]
-    for e, li in enumerate(arrays["link"]):
-        if li >= 0:
-            link_edge_lists[li].append(e)
-
-    frozen = {name: _readonly(a) for name, a in arrays.items()}
+    operational = STATUSES.index(Status.OPERATIONAL)
+    node_index = {node.id: i for i, node in enumerate(network.nodes)}
+    countries = sorted({n.country for n in network.nodes} | {c for l in links for c in l.via_countries})
+    code = {c: i for i, c in enumerate(countries)}
+    node_country = np.asarray([code[n.country] for n in network.nodes], dtype=np.int16)
+    per_link_countries = [network.link_countries(l) for l in links]
+    link_country_ptr = np.zeros(n_links + 1, dtype=np.int64)
+    np.cumsum([len(c) for c in per_link_countries], out=link_country_ptr[1:])
+    link_country = np.asarray([code[c] for cs in per_link_countries for c in cs], dtype=np.int16)
     return MultimodalGraph(
         network=network,
-        layers=tuple(layers),
-        state_node=_readonly(state_node),
-        state_layer=_readonly(state_layer),
-        indptr=_readonly(indptr),
-        reverse_order=_readonly(reverse_order),
-        reverse_indptr=_readonly(reverse_indptr),
+        topology=topo,
+        border=_readonly(gather(link_border, -1, np.int32)),
+        distance_km=_readonly(gather(distance, 0.0)),
+        run_time_h=_readonly(e_run_time),
+        run_cost_usd=_readonly(e_run_cost),
+        border_time_h=_readonly(gather(b_dwell, 0.0)),
+        border_cost_usd=_readonly(gather(b_fee, 0.0)),
+        co2e_kg_per_t=_readonly(gather(distance * intensity / 1000.0, 0.0)),
+        co2e_kg_per_teu=_readonly(co2_teu),
+        status=_readonly(gather(np.asarray(statuses, dtype=np.int8), operational, np.int8)),
+        opens_year=_readonly(gather(np.asarray(opens, dtype=np.int16), 0, np.int16)),
+        mode=_readonly(gather(mode_code, -1, np.int8)),
         node_index=MappingProxyType(node_index),
-        node_arrivals=tuple(_readonly(np.asarray(s, dtype=np.int32)) for s in node_arrivals),
-        node_departures=tuple(_readonly(np.asarray(s, dtype=np.int32) + 1) for s in node_arrivals),
-        country_edges=MappingProxyType({c: _readonly(np.asarray(e, dtype=np.int64)) for c, e in country_sets.items()}),
-        link_edges=tuple(_readonly(np.asarray(e, dtype=np.int64)) for e in link_edge_lists),
-        link_index=MappingProxyType({link.id: i for i, link in enumerate(network.links)}),
-        **frozen,
+        link_index=MappingProxyType({l.id: i for i, l in enumerate(links)}),
+        node_country=_readonly(node_country),
+        link_country_ptr=_readonly(link_country_ptr),
+        link_country=_readonly(link_country),
+        countries=tuple(countries),
     )
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array

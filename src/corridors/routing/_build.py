@@ -9,6 +9,9 @@ from corridors.model import CargoUnit, Link, Node, Status
 from corridors.routing.result import BorderStep, Leg, Route, Step, TransferStep
 
 
+_LINK, _GAUGE_CHANGE, _THROUGH = int(EdgeKind.LINK), int(EdgeKind.GAUGE_CHANGE), int(EdgeKind.THROUGH)
+
+
 @dataclass
 class _OpenLeg:
     key: tuple
@@ -65,14 +68,15 @@ def build_route(
         leg = None
 
     for e in edges:
-        if graph.kind[e] == EdgeKind.THROUGH:
+        kind = int(graph.kind[e])
+        if kind == _THROUGH:
             continue
         tail_node = net.nodes[graph.state_node[graph.tail[e]]]
-        if graph.kind[e] != EdgeKind.LINK:
+        if kind != _LINK:
             close()
             a = graph.layers[graph.state_layer[graph.tail[e]]]
             b = graph.layers[graph.state_layer[graph.head[e]]]
-            gauge = graph.kind[e] == EdgeKind.GAUGE_CHANGE
+            gauge = kind == _GAUGE_CHANGE
             if gauge:
                 own = tail_node.gauge_change_time_h is not None or tail_node.gauge_change_cost_usd is not None
                 sources = tail_node.source_ids if own else params.gauge_change_source_ids

@@ -66,9 +66,7 @@ def rule_masks(
     if avoid_countries:
         ok = np.ones(n, dtype=bool)
         for country in avoid_countries:
-            edges = graph.country_edges.get(country)
-            if edges is not None:
-                ok[edges] = False
+            ok &= ~graph.country_edge_mask(country)
         masks["countries"] = ok
     if len(avoid_edges):
         ok = np.ones(n, dtype=bool)

@@ -54,7 +54,7 @@ def _element_edges(graph: MultimodalGraph, item: str) -> tuple[str, np.ndarray] 
     """Edges of a link id or border id, or None if ``item`` is neither."""
     net = graph.network
     if item in graph.link_index:
-        return f"link {item}", graph.link_edges[graph.link_index[item]]
+        return f"link {item}", graph.link_edges(item)
     border_indices = [i for i, b in enumerate(net.borders) if b.id == item]
     if border_indices:
         return f"border crossing {item}", np.flatnonzero(np.isin(graph.border, border_indices))
@@ -185,7 +185,7 @@ def alternative_routes(
         if len(kept) >= k:
             break
         for link in {int(graph.link[e]) for e in last if graph.link[e] >= 0}:
-            penalised[graph.link_edges[link]] *= PENALTY
+            penalised[graph.link_edges(link)] *= PENALTY
         candidate = query.solve(penalised)
         if candidate is None:
             break
