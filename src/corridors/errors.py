@@ -5,6 +5,7 @@ from that built-in, so callers can catch either::
 
     CorridorsError
     ├── DataError (ValueError)            a network file breaks the schema; carries every problem
+    ├── ScenarioError (ValueError)        a scenario file is invalid; carries every problem
     ├── UnknownPlaceError (KeyError)      a place name matched nothing; carries suggestions
     ├── AmbiguousPlaceError (ValueError)  a place name matched several nodes; carries candidates
     ├── InvalidOptionError (ValueError)   a routing option is out of range or contradicts another
@@ -50,6 +51,15 @@ class DataError(CorridorsError, ValueError):
         lines = [str(p) for p in errors[:20]]
         more = [f"... and {len(errors) - 20} more"] if len(errors) > 20 else []
         super().__init__("\n".join([head, *lines, *more]))
+
+
+class ScenarioError(CorridorsError, ValueError):
+    """A scenario is invalid or does not fit the network. ``problems`` name key paths and lines."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        head = f"{len(self.problems)} problem(s) in the scenario"
+        super().__init__("\n".join([head, *(str(p) for p in self.problems[:20])]))
 
 
 class UnknownPlaceError(CorridorsError, KeyError):

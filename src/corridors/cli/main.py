@@ -79,6 +79,7 @@ def route(
     fmt: Annotated[Format, typer.Option("--format", help="Output format on stdout.")] = Format.table,
     geojson: Annotated[Optional[Path], typer.Option("--geojson", help="Also write the route as GeoJSON here.")] = None,
     html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML map report here.")] = None,
+    scenario: Annotated[Optional[str], typer.Option("--scenario", help="Built-in scenario name or a scenario YAML file.")] = None,
     network: NetworkOption = None,
 ) -> None:
     """Find the best route from FROM to TO, leg by leg, with time, cost and CO2e."""
@@ -95,6 +96,13 @@ def route(
             avoid_countries=frozenset(_split(avoid_country)),
             avoid=tuple(_split(avoid)), via=tuple(via or ()), year=year, cargo=cargo,
         )
+        if scenario:
+            from corridors.scenarios import apply_scenario, load_scenario, scenario_options
+
+            applied = apply_scenario(net, load_scenario(scenario))
+            net, options = applied.network, scenario_options(applied, options)
+            err.print(f"under scenario {applied.name}: {len(applied.changes)} change(s) to the network"
+                      + (f", {len(applied.rules)} flow rule(s)" if applied.rules else ""))
         if alternatives > 1:
             routes = alternative_routes(net, origin, destination, alternatives, options)
         else:
@@ -150,6 +158,19 @@ def places(
     for node in found:
         table.add_row(node.id, node.name, node.country, node.kind.value,
                       ",".join(sorted(m.value for m in node.handles)), "; ".join(node.aliases))
+    out.print(table)
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios with their descriptions."""
+    from rich.table import Table
+
+    from corridors.scenarios import builtin_scenarios
+
+    table = Table("name", "year", "description", title="Built-in scenarios (use with --scenario NAME)", show_lines=True)
+    for sc in builtin_scenarios():
+        table.add_row(sc.name, str(sc.spec.base.year or ""), (sc.spec.title + ": " if sc.spec.title else "") + " ".join(sc.spec.description.split()))
     out.print(table)
 
 

@@ -205,13 +205,16 @@ class MultimodalGraph:
 def compile_graph(network: Network, *, reuse: MultimodalGraph | None = None) -> MultimodalGraph:
     """Compile ``network`` into a :class:`MultimodalGraph`; cached per network object.
 
-    With ``reuse``, the topology of that graph is reused when ``network`` has the same nodes and
-    the same links (ids, ends, modes, gauges, directions) as ``reuse.network``, so only the
-    per-edge attributes are recomputed. The cache lives on the network itself (as
+    With ``reuse`` (by default the graph of ``network.derived_from``, the network a scenario was
+    applied to), the topology of that graph is reused when ``network`` has the same nodes and the
+    same links (ends, modes, gauges, directions) as ``reuse.network``, so only the per-edge
+    attributes are recomputed. The cache lives on the network itself (as
     ``functools.cached_property`` does): a network and its graph are freed together.
     """
     graph = network.__dict__.get("_compiled_graph")
     if graph is None:
+        if reuse is None and network.derived_from is not None:
+            reuse = compile_graph(network.derived_from)
         signature = _signature(network)
         topology = reuse.topology if reuse is not None and reuse.topology.signature == signature else None
         graph = _attributes(network, topology or _topology(network, signature))

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from corridors.errors import Problem
-from corridors.io.schema import AtlasSpec, ParametersSpec
+from corridors.io.schema import AtlasSpec, BorderRow, LinkRow, NodeRow, ParametersSpec
 from corridors.model import (
     BorderCrossing,
     CargoUnit,
@@ -45,6 +45,37 @@ def _parameters(spec: ParametersSpec) -> Parameters:
             name: CargoUnit(name, c.teu_equivalent, c.mass_t, c.description, tuple(c.source_ids))
             for name, c in spec.cargo.items()
         },
+    )
+
+
+def node_from_row(r: NodeRow) -> Node:
+    """A Node from a validated nodes.csv row."""
+    return Node(
+        id=r.id, name=r.name, lon=r.lon, lat=r.lat, country=r.country, kind=r.kind,
+        aliases=r.aliases, handles=frozenset(r.handles), gauge_change=r.gauge_change,
+        gauge_change_time_h=r.gauge_change_time_h, gauge_change_cost_usd=r.gauge_change_cost_usd,
+        source_ids=r.source_ids, notes=r.notes,
+    )
+
+
+def link_from_row(r: LinkRow) -> Link:
+    """A Link from a validated links.csv row."""
+    return Link(
+        id=r.id, from_node=r.from_, to_node=r.to, mode=r.mode, distance_km=r.distance_km,
+        status=r.status, length_source=r.length_source, gauges_mm=r.gauge_mm,
+        speed_kmh=r.speed_kmh, time_h=r.time_h, wait_h=r.wait_h or 0.0,
+        cost_usd_per_teu=r.cost_usd_per_teu, oneway=r.oneway, opens_year=r.opens_year,
+        border=r.border, via_countries=r.via_countries, corridors=r.corridors,
+        capacity_t_per_year=r.capacity_t_per_year, source_ids=r.source_ids, notes=r.notes,
+    )
+
+
+def border_from_row(r: BorderRow) -> BorderCrossing:
+    """A BorderCrossing from a validated borders.csv row."""
+    return BorderCrossing(
+        id=r.id, name=r.name, country_a=r.country_a, country_b=r.country_b, mode=r.mode,
+        status=r.status, dwell_h=r.dwell_h, fee_usd=r.fee_usd, dwell_p90_h=r.dwell_p90_h,
+        opens_year=r.opens_year, source_ids=r.source_ids, notes=r.notes,
     )
 
 
@@ -154,34 +185,9 @@ def build_network(
         name=atlas.name or default_name,
         as_of_year=atlas.as_of_year,
         version=atlas.version,
-        nodes=tuple(
-            Node(
-                id=r.id, name=r.name, lon=r.lon, lat=r.lat, country=r.country, kind=r.kind,
-                aliases=r.aliases, handles=frozenset(r.handles), gauge_change=r.gauge_change,
-                gauge_change_time_h=r.gauge_change_time_h, gauge_change_cost_usd=r.gauge_change_cost_usd,
-                source_ids=r.source_ids, notes=r.notes,
-            )
-            for _, _, r in nodes.values()
-        ),
-        links=tuple(
-            Link(
-                id=r.id, from_node=r.from_, to_node=r.to, mode=r.mode, distance_km=r.distance_km,
-                status=r.status, length_source=r.length_source, gauges_mm=r.gauge_mm,
-                speed_kmh=r.speed_kmh, time_h=r.time_h, wait_h=r.wait_h or 0.0,
-                cost_usd_per_teu=r.cost_usd_per_teu, oneway=r.oneway, opens_year=r.opens_year,
-                border=r.border, via_countries=r.via_countries, corridors=r.corridors,
-                capacity_t_per_year=r.capacity_t_per_year, source_ids=r.source_ids, notes=r.notes,
-            )
-            for _, _, r in links.values()
-        ),
-        borders=tuple(
-            BorderCrossing(
-                id=r.id, name=r.name, country_a=r.country_a, country_b=r.country_b, mode=r.mode,
-                status=r.status, dwell_h=r.dwell_h, fee_usd=r.fee_usd, dwell_p90_h=r.dwell_p90_h,
-                opens_year=r.opens_year, source_ids=r.source_ids, notes=r.notes,
-            )
-            for _, _, r in borders.values()
-        ),
+        nodes=tuple(node_from_row(r) for _, _, r in nodes.values()),
+        links=tuple(link_from_row(r) for _, _, r in links.values()),
+        borders=tuple(border_from_row(r) for _, _, r in borders.values()),
         sources=tuple(
             Source(r.id, r.kind, r.title, r.publisher, r.date, r.reference, r.notes)
             for _, _, r in sources.values()

@@ -1,5 +1,6 @@
 """The corridors network model: pure data, validated at the boundary by :mod:`corridors.io`."""
 
+from corridors.model.changes import Change
 from corridors.model.enums import LengthSource, Mode, NodeKind, SourceKind, Status
 from corridors.model.network import (
     BorderCrossing,
@@ -16,6 +17,7 @@ from corridors.model.network import (
 __all__ = [
     "BorderCrossing",
     "CargoUnit",
+    "Change",
     "LengthSource",
     "Link",
     "Mode",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
+from corridors.model.changes import Change
 from corridors.model.enums import LengthSource, Mode, NodeKind, SourceKind, Status
 
 
@@ -173,6 +174,14 @@ class Network:
     geometries: Mapping[str, tuple[tuple[float, float], ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    changes: tuple[Change, ...] = ()
+    """What scenarios changed to make this network from the data (empty for data as read)."""
+    derived_from: Network | None = field(default=None, repr=False)
+    """The network a scenario was applied to, if any (lets compilation reuse its topology)."""
+
+    def changes_to(self, element: str, element_id: str) -> tuple[Change, ...]:
+        """The scenario changes made to one element, oldest first."""
+        return tuple(c for c in self.changes if c.element == element and c.id == element_id)
 
     @cached_property
     def node_by_id(self) -> Mapping[str, Node]:

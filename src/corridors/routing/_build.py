@@ -129,9 +129,12 @@ def build_route(
             post = head_node if head_node.kind.value == "border_post" and tail_node.kind.value != "border_post" else tail_node
             steps_km = km + link.distance_km / 2
             close()
+            to_country = head_node.country
+            if to_country == tail_node.country and link.via_countries:  # out and back in, e.g. via Iran
+                to_country = link.via_countries[0] if graph.forward[e] else link.via_countries[-1]
             steps.append(BorderStep(
                 border_id=crossing.id, name=crossing.name, mode=crossing.mode.value,
-                from_country=tail_node.country, to_country=head_node.country, at_km=steps_km,
+                from_country=tail_node.country, to_country=to_country, at_km=steps_km,
                 time_h=float(graph.border_time_h[e]), time_p90_h=crossing.dwell_p90_h,
                 cost_usd=float(graph.border_cost_usd[e]) * cargo.teu_equivalent,
                 status=crossing.status.value, link_id=link.id, source_ids=crossing.source_ids,

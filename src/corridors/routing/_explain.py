@@ -30,16 +30,21 @@ def _element_status(graph: MultimodalGraph, edge: int, year: int) -> str | None:
         b = net.borders[graph.border[edge]]
         elements.append((f"border crossing {b.name} ({b.country_a}-{b.country_b} {b.mode})", b.status, b.opens_year))
     parts = []
-    for what, status, opens in elements:
+    kinds = {"link": link.id}
+    if graph.border[edge] >= 0:
+        kinds["border"] = net.borders[graph.border[edge]].id
+    for (what, status, opens), (kind, element_id) in zip(elements, kinds.items()):
+        changed = [c for c in net.changes_to(kind, element_id) if c.field in ("status", "opens_year")]
+        why = f" by scenario {changed[-1].scenario} ({changed[-1].where})" if changed else ""
         if status in (Status.CLOSED, Status.DISPUTED):
-            parts.append(f"{what} is {status.value}")
+            parts.append(f"{what} is {status.value}{why}")
         elif status in (Status.PLANNED, Status.UNDER_CONSTRUCTION):
             if not opens:
-                parts.append(f"{what} is {status.value.replace('_', ' ')} with no opening year")
+                parts.append(f"{what} is {status.value.replace('_', ' ')} with no opening year{why}")
             elif opens > year:
-                parts.append(f"{what} is {status.value.replace('_', ' ')}, expected {opens}")
+                parts.append(f"{what} is {status.value.replace('_', ' ')}, expected {opens}{why}")
         elif opens and opens > year:
-            parts.append(f"{what} opened only in {opens}")
+            parts.append(f"{what} opened only in {opens}{why}")
     return "; ".join(parts) or None
 
 
@@ -62,13 +67,24 @@ def _violations(query: _Query, rule: str, edges: list[int]) -> list[str]:
             for country in graph.network.link_countries(link):
                 if country in query.options.avoid_countries:
                     groups.setdefault(f"links in {country}", []).append(link.id)
+        elif rule.startswith("policy:"):
+            groups.setdefault("links it forbids", []).append(link.id)
         else:
             groups.setdefault("avoided links", []).append(link.id)
     for what, ids in groups.items():
         ids = list(dict.fromkeys(ids))
         shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
-        found.append(f"{len(ids)} {what} ({shown})")
+        noun = what if len(ids) > 1 else what.replace("links", "link", 1)
+        found.append(f"{len(ids)} {noun} ({shown})")
     return found
+
+
+def _rule_name(query: _Query, rule: str) -> str:
+    if rule.startswith("policy:"):
+        name = rule.split(":", 1)[1]
+        source = next((r.source for r in query.options.rules if r.name == name), "")
+        return f"the policy {name!r}" + (f" ({source})" if source else "")
+    return _RULE_NAMES[rule]
 
 
 def explain_no_route(query: _Query) -> list[str]:
@@ -81,7 +97,7 @@ def explain_no_route(query: _Query) -> list[str]:
             continue
         violations = _violations(query, rule, found[1])
         reasons.append(
-            f"{_RULE_NAMES[rule]} block every path; the best path ignoring them uses: "
+            f"blocked by {_rule_name(query, rule)}; the best path ignoring that uses: "
             + "; ".join(violations[:6])
         )
     if reasons:
@@ -92,7 +108,7 @@ def explain_no_route(query: _Query) -> list[str]:
         for rule in rules:
             violations = _violations(query, rule, found[1])
             if violations:
-                parts.append(f"{_RULE_NAMES[rule]}: " + "; ".join(violations[:4]))
+                parts.append(f"{_rule_name(query, rule)}: " + "; ".join(violations[:4]))
         return ["no single rule is to blame; together they block every path. The best path without them needs: "
                 + " | ".join(parts)]
     if query.waypoints:

@@ -8,6 +8,7 @@ from typing import Literal, get_args
 
 from corridors.errors import InvalidOptionError
 from corridors.model import CargoUnit, Mode, Parameters
+from corridors.routing.policies import FlowRule
 
 Objective = Literal["time", "cost", "co2", "distance", "generalized"]
 OBJECTIVES: tuple[str, ...] = get_args(Objective)
@@ -38,6 +39,8 @@ class RouteOptions:
         ``teu``, ``feu``, ``truck`` or ``t:N`` (N tonnes of bulk).
     value_of_time_usd_per_teu_h, carbon_price_usd_per_t
         Override the network's parameters for the generalized objective.
+    rules
+        Flow rules (policies keyed on the cargo's origin and destination), e.g. from a scenario.
     """
 
     objective: Objective = "generalized"
@@ -49,6 +52,7 @@ class RouteOptions:
     cargo: str = "teu"
     value_of_time_usd_per_teu_h: float | None = None
     carbon_price_usd_per_t: float | None = None
+    rules: tuple[FlowRule, ...] = ()
 
     def __post_init__(self) -> None:
         if self.objective not in OBJECTIVES:

@@ -15,6 +15,7 @@ from corridors.routing._build import build_route
 from corridors.routing._explain import explain_no_route
 from corridors.routing.options import RouteOptions, cargo_unit
 from corridors.routing.places import PlaceMatch, resolve_place
+from corridors.routing.policies import FlowRule
 from corridors.routing.result import Route
 
 OVERLAP_LIMIT = 0.6
@@ -115,7 +116,23 @@ def _prepare(network: Network, origin: str, destination: str, options: RouteOpti
         graph, year=year, modes=options.modes, avoid_countries=options.avoid_countries,
         avoid_edges=np.concatenate(avoid_edges) if avoid_edges else np.empty(0, dtype=np.int64),
     )
+    for rule in options.rules:
+        if rule.applies(o.node.country, d.node.country):
+            masks[f"policy:{rule.name}"] = _policy_mask(graph, rule, o.node.country, d.node.country)
     return _Query(graph, options, o, d, cargo, year, weights, masks, tuple(waypoints))
+
+
+def _policy_mask(graph: MultimodalGraph, rule: FlowRule, origin_country: str, destination_country: str) -> np.ndarray:
+    """True where an edge obeys a flow rule for this origin and destination."""
+    ok = np.ones(graph.n_edges, dtype=bool)
+    for country in rule.transit_countries(origin_country, destination_country):
+        ok &= ~graph.country_edge_mask(country)
+    for item in rule.forbid:
+        element = _element_edges(graph, item)
+        if element is None:
+            raise InvalidOptionError(f"rule {rule.name!r} forbids {item!r}, which is no link or border id")
+        ok[element[1]] = False
+    return ok
 
 
 def _default(value: float | None, fallback: float) -> float:

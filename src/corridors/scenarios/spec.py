@@ -1,0 +1,111 @@
+"""The schema of scenario files (YAML), validated with pydantic.
+
+A scenario names its sources, may fix the network year, and lists *patches* (open, close, set,
+scale, add or remove network elements chosen by ``where`` selectors), *policies* (avoided
+countries, flow rules) and *parameters* (value of time, carbon price, cost factors per mode).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from corridors.model import Mode
+
+Action = Literal["open", "close", "set", "scale", "add", "remove"]
+Element = Literal["link", "border", "node", "transfer", "mode"]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Where(_Spec):
+    """Selects elements; every given key must match (an empty selector matches nothing)."""
+
+    ids: list[str] = Field(default_factory=list)
+    country: str | None = None
+    countries: list[str] = Field(default_factory=list, description="a border between these two")
+    mode: Mode | None = None
+    modes: list[Mode] = Field(default_factory=list, description="a transfer between these two modes")
+    corridor: str | None = None
+
+
+class Patch(_Spec):
+    action: Action
+    element: Element = "link"
+    where: Where = Field(default_factory=Where)
+    set: dict[str, Any] = Field(default_factory=dict)
+    factor: dict[Literal["time", "cost", "dwell", "fee", "speed"], float] = Field(default_factory=dict)
+    rows: list[dict[str, Any]] = Field(default_factory=list)
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    note: str = ""
+
+    @field_validator("factor")
+    @classmethod
+    def _positive(cls, value: dict[str, float]) -> dict[str, float]:
+        for key, number in value.items():
+            if number <= 0:
+                raise ValueError(f"factor {key} must be positive, got {number}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Patch":
+        if self.action == "set" and not self.set:
+            raise ValueError("action 'set' needs a 'set' mapping of fields to values")
+        if self.action == "scale" and not self.factor:
+            raise ValueError("action 'scale' needs a 'factor' mapping (time, cost, dwell, fee, speed)")
+        if self.action == "add" and not self.rows:
+            raise ValueError("action 'add' needs 'rows' in the network file schema")
+        if self.action in ("open", "close", "remove", "set", "scale") and self.where == Where():
+            raise ValueError(f"action {self.action!r} needs a 'where' selector")
+        if self.action in ("open", "close") and self.element not in ("link", "border"):
+            raise ValueError(f"only links and borders can be opened or closed, not {self.element}s")
+        return self
+
+
+class RuleSpec(_Spec):
+    name: str
+    when: dict[Literal["origin", "destination", "either_end", "between"], list[str]] = Field(default_factory=dict)
+    forbid_transit: list[str] = Field(default_factory=list)
+    forbid: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class Policies(_Spec):
+    avoid_countries: list[str] = Field(default_factory=list)
+    rules: list[RuleSpec] = Field(default_factory=list)
+
+
+class ParameterSpec(_Spec):
+    value_of_time_usd_per_teu_h: float | None = Field(default=None, ge=0)
+    carbon_price_usd_per_t: float | None = Field(default=None, ge=0)
+    cost_factor: dict[Mode, float] = Field(default_factory=dict)
+
+
+class Base(_Spec):
+    atlas: Literal["builtin"] = "builtin"
+    year: int | None = Field(default=None, ge=1900, le=2100)
+
+
+class SourceSpec(_Spec):
+    id: str
+    kind: Literal["report", "dataset", "web", "news", "official", "assumption"]
+    title: str
+    publisher: str = ""
+    date: str = ""
+    reference: str = ""
+    notes: str = ""
+
+
+class ScenarioSpec(_Spec):
+    name: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    title: str = ""
+    description: str = Field(min_length=1)
+    sources: list[str] = Field(default_factory=list)
+    new_sources: list[SourceSpec] = Field(default_factory=list)
+    base: Base = Field(default_factory=Base)
+    patches: list[Patch] = Field(default_factory=list)
+    policies: Policies = Field(default_factory=Policies)
+    parameters: ParameterSpec = Field(default_factory=ParameterSpec)
