@@ -174,6 +174,113 @@ def scenarios() -> None:
     out.print(table)
 
 
+def _case(net, name: str, options):
+    from corridors.analysis import base_case, scenario_case
+
+    return base_case(net, options) if name == "atlas" else scenario_case(net, name, options)
+
+
+@app.command()
+def compare(
+    cases: Annotated[list[str], typer.Argument(metavar="[BASE] SCENARIO", help="Scenario names or files; BASE defaults to baseline-2025 ('atlas' = the data as they are).")],
+    od: Annotated[Optional[Path], typer.Option("--od", help="Lane CSV (id,origin,destination[,cargo,volume_teu_per_year,...]); default: the shipped lane set.")] = None,
+    access: Annotated[Optional[Path], typer.Option("--access", help="Access-pair CSV; default: the shipped isolation pairs.")] = None,
+    objective: Annotated[ObjectiveChoice, typer.Option(help="What routes minimise.")] = ObjectiveChoice.generalized,
+    fmt: Annotated[Format, typer.Option("--format", help="table or json (geojson is not offered here).")] = Format.table,
+    html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML report here.")] = None,
+    network: NetworkOption = None,
+) -> None:
+    """Compare a scenario with a base over trade lanes: lanes, countries, access, TCD charts."""
+    from rich.table import Table
+
+    from corridors.analysis import compare as run_compare
+    from corridors.analysis import load_access_pairs, load_lanes
+    from corridors.io._atomic import write_atomic
+    from corridors.routing import RouteOptions
+
+    if len(cases) > 2:
+        _fail(f"give one or two scenarios ([BASE] SCENARIO), got {len(cases)}")
+    base_name, scenario_name = (["baseline-2025", *cases] if len(cases) == 1 else cases)
+    try:
+        net = _network(network)
+        options = RouteOptions(objective=objective.value)
+        result = run_compare(_case(net, base_name, options), _case(net, scenario_name, options),
+                             load_lanes(od), load_access_pairs(access))
+    except CorridorsError as exc:
+        _fail(str(exc))
+        return
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        lanes = Table("lane", "status", "h before", "h after", "USD before", "USD after", "Δ USD", "via after",
+                      title=f"{result.scenario.name} vs {result.base.name}: lanes (per shipment)", title_justify="left")
+        for c in result.lanes:
+            b, a = c.before.route, c.after.route
+            delta = c.delta("cost_usd")
+            lanes.add_row(c.lane.id, c.status, f"{b.time_h:,.0f}" if b else "-", f"{a.time_h:,.0f}" if a else "-",
+                          f"{b.cost_usd:,.0f}" if b else "-", f"{a.cost_usd:,.0f}" if a else "-",
+                          f"{delta:+,.0f}" if delta is not None else "", a.via_summary() if a else "no route")
+        out.print(lanes)
+        countries = Table("country", "transit t-km before", "after", "transit USD before", "after", "Δ USD", "lanes",
+                          title="Countries: transit per unit shipped on every lane", title_justify="left")
+        for x in result.countries:
+            if x.transit_revenue_usd_per_unit == (0.0, 0.0):
+                continue
+            countries.add_row(x.country, f"{x.transit_tkm_per_unit[0]:,.0f}", f"{x.transit_tkm_per_unit[1]:,.0f}",
+                              f"{x.transit_revenue_usd_per_unit[0]:,.0f}", f"{x.transit_revenue_usd_per_unit[1]:,.0f}",
+                              f"{x.revenue_change_usd_per_unit:+,.0f}", f"{x.lanes_in_transit[0]} -> {x.lanes_in_transit[1]}")
+        out.print(countries)
+        if result.access:
+            table = Table("access", "status", "after", title="Access and isolation", title_justify="left")
+            for a in result.access:
+                table.add_row(a.pair.name, a.status, a.after.route.via_summary() if a.after.route else "no route")
+            out.print(table)
+    if html:
+        from corridors.io.to_report import comparison_to_html
+
+        write_atomic(html, comparison_to_html(result))
+        err.print(f"wrote {html}")
+
+
+@app.command()
+def critical(
+    scenario: Annotated[Optional[str], typer.Option("--scenario", help="Rank under this scenario instead of the data as they are.")] = None,
+    od: Annotated[Optional[Path], typer.Option("--od", help="Lane CSV; default: the shipped lane set.")] = None,
+    top: Annotated[int, typer.Option(min=1, help="How many elements to list.")] = 15,
+    fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    network: NetworkOption = None,
+) -> None:
+    """Rank links and border crossings by the damage their closure does to the lane set."""
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from corridors.analysis import criticality, load_lanes
+    from corridors.routing import RouteOptions
+
+    try:
+        net = _network(network)
+        case = _case(net, scenario or "atlas", RouteOptions())
+        lanes = load_lanes(od)
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("closing elements one by one", total=None)
+            ranked = criticality(case, lanes, progress=lambda done, total: progress.update(task, completed=done, total=total))
+    except CorridorsError as exc:
+        _fail(str(exc))
+        return
+    ranked = ranked[:top]
+    if fmt is Format.json:
+        from dataclasses import asdict
+
+        sys.stdout.write(json.dumps([asdict(c) for c in ranked], indent=2, ensure_ascii=False) + "\n")
+        return
+    table = Table("#", "element", "kind", "lanes using", "lanes cut", "extra USD", "extra h",
+                  title=f"Critical elements ({case.name}): closing each, one shipment per lane", title_justify="left")
+    for i, c in enumerate(ranked, 1):
+        table.add_row(str(i), c.name, c.kind, str(len(c.lanes_using)), ", ".join(c.lanes_cut) or "-",
+                      f"{c.extra_cost_usd:+,.0f}", f"{c.extra_time_h:+,.0f}")
+    out.print(table)
+
+
 @data_app.command("check")
 def data_check(
     path: Annotated[Optional[Path], typer.Argument(help="Network folder; the built-in atlas if omitted.")] = None,

@@ -118,3 +118,79 @@ def figure_bytes(fig, fmt: str) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     return buffer.getvalue()
+
+
+def draw_comparison_map(network: Network, pairs, *, title: str = "", width_in: float = 11.0):
+    """Routes before (grey, dashed) and after (by mode) for each (before, after) pair; either
+    side may be None (a lane cut or opened)."""
+    from matplotlib.figure import Figure
+
+    from corridors.geo.outlines import country_outlines
+
+    routes = [r for pair in pairs for r in pair if r is not None]
+    points = [p for r in routes for leg in r.legs for p in leg.geometry] or [(n.lon, n.lat) for n in network.nodes]
+    bbox = _extent(points)
+    aspect = 1 / math.cos(math.radians((bbox[1] + bbox[3]) / 2))
+    height_in = max(4.0, min(9.0, width_in * (bbox[3] - bbox[1]) * aspect / (bbox[2] - bbox[0])))
+    fig = Figure(figsize=(width_in, height_in), dpi=100)
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.93 if title else 0.98))
+    ax.set_facecolor("#dfeaf2")
+    span = max(bbox[2] - bbox[0], bbox[3] - bbox[1])
+    for outline in country_outlines(bbox, tolerance_deg=span / 800):
+        for ring in outline.rings:
+            ax.fill(ring[:, 0], ring[:, 1], facecolor="#f4f1ea", edgecolor="#a39e93", linewidth=0.5, zorder=1)
+        if outline.iso and bbox[0] < outline.label_lon < bbox[2] and bbox[1] < outline.label_lat < bbox[3]:
+            ax.text(outline.label_lon, outline.label_lat, outline.iso, fontsize=7, color="#8c867b", ha="center", zorder=2)
+    for before, after in pairs:
+        if before is not None:
+            for leg in before.legs:
+                xs, ys = zip(*leg.geometry)
+                ax.plot(xs, ys, color="#555", linestyle=(0, (2, 2)), linewidth=1.6, zorder=4)
+        if after is not None:
+            for leg in after.legs:
+                xs, ys = zip(*leg.geometry)
+                ax.plot(xs, ys, color=MODE_COLOURS[Mode(leg.mode)], linewidth=2.6, alpha=0.9, zorder=5)
+        for r in (before, after):
+            if r is not None and r.legs:
+                for (x, y), name in ((r.legs[0].geometry[0], r.origin_name), (r.legs[-1].geometry[-1], r.destination_name)):
+                    ax.annotate(name.rsplit(",", 1)[0], (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7, zorder=9)
+    ax.set_xlim(bbox[0], bbox[2])
+    ax.set_ylim(bbox[1], bbox[3])
+    ax.set_aspect(aspect)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color="#555", linestyle=(0, (2, 2)), label="before")]
+    handles += [Line2D([], [], color=c, linewidth=2.5, label=f"after: {m.value}") for m, c in MODE_COLOURS.items()]
+    ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9)
+    if title:
+        fig.suptitle(title, fontsize=12, x=0.01, ha="left", y=0.985)
+    return fig
+
+
+def draw_tcd(series_before, series_after, *, title: str = "", width_in: float = 10.0):
+    """Time/Cost-Distance chart: cumulative hours and USD against km, before and after."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width_in, 3.2), dpi=100)
+    for i, (field, unit) in enumerate((("time_h", "hours"), ("cost_usd", "USD"))):
+        ax = fig.add_subplot(1, 2, i + 1)
+        for series, style, label in ((series_before, dict(color="#777", linestyle="--"), "before"),
+                                     (series_after, dict(color="#b03a2e"), "after")):
+            if not series:
+                continue
+            xs = [p.distance_km for p in series]
+            ys = [getattr(p, field) for p in series]
+            ax.plot(xs, ys, label=label, linewidth=1.8, **style)
+            steps = [p for p in series if p.kind in ("border", "transfer")]
+            ax.scatter([p.distance_km for p in steps], [getattr(p, field) for p in steps], s=14,
+                       marker="D", color=style["color"], zorder=5)
+        ax.set_xlabel("cumulative distance, km")
+        ax.set_ylabel(f"cumulative {unit}")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=10, x=0.01, ha="left")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,69 @@
+"""A *case* is a network and the route options that go with it: the atlas as it is, or the
+atlas under a scenario. Lanes are routed case by case."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from corridors.errors import CorridorsError
+from corridors.graph import compile_graph
+from corridors.model import Change, Network
+from corridors.routing import Route, RouteOptions, route
+from corridors.analysis.lanes import Lane
+
+
+@dataclass(frozen=True)
+class Case:
+    """A network and the options its routes obey."""
+
+    name: str
+    network: Network
+    options: RouteOptions = RouteOptions()
+    description: str = ""
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        return self.network.changes
+
+
+def base_case(network: Network, options: RouteOptions | None = None, *, name: str = "atlas") -> Case:
+    """The network as it is."""
+    return Case(name, network, options or RouteOptions(), "the atlas as it is")
+
+
+def scenario_case(network: Network, scenario, options: RouteOptions | None = None) -> Case:
+    """``network`` under ``scenario`` (a name, a path, or a loaded Scenario)."""
+    from corridors.scenarios import apply_scenario, load_scenario, scenario_options
+
+    loaded = load_scenario(scenario) if isinstance(scenario, str) else scenario
+    applied = apply_scenario(network, loaded)
+    return Case(applied.name, applied.network, scenario_options(applied, options), applied.description)
+
+
+@dataclass(frozen=True)
+class LaneResult:
+    """A lane routed in a case: the route, or why there is none."""
+
+    lane: Lane
+    route: Route | None
+    reason: str = ""
+
+    @property
+    def reachable(self) -> bool:
+        return self.route is not None
+
+
+def route_lane(case: Case, lane: Lane) -> LaneResult:
+    """Route one lane; a missing route is a result (with its reason), not an error."""
+    options = dataclasses.replace(case.options, cargo=lane.cargo)
+    try:
+        return LaneResult(lane, route(case.network, lane.origin, lane.destination, options))
+    except CorridorsError as exc:
+        return LaneResult(lane, None, str(exc))
+
+
+def route_lanes(case: Case, lanes: list[Lane]) -> list[LaneResult]:
+    """Route every lane in a case; the case's graph is compiled once (reusing its base topology)."""
+    compile_graph(case.network)
+    return [route_lane(case, lane) for lane in lanes]

@@ -1,0 +1,163 @@
+"""Compare a scenario with a base over a lane set: lanes, countries, access pairs."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from corridors.analysis.attribution import country_shares
+from corridors.analysis.cases import Case, LaneResult, route_lanes
+from corridors.analysis.lanes import AccessPair, Lane
+from corridors.graph import compile_graph
+
+
+@dataclass(frozen=True)
+class LaneChange:
+    """One lane before and after: figures per shipment and the corridor used."""
+
+    lane: Lane
+    before: LaneResult
+    after: LaneResult
+
+    @property
+    def status(self) -> str:
+        """``unchanged``, ``rerouted``, ``cheaper``/``dearer`` on the same corridor, ``opened``
+        (unreachable before), ``cut`` (unreachable after) or ``unreachable`` (both)."""
+        b, a = self.before.route, self.after.route
+        if b is None and a is None:
+            return "unreachable"
+        if b is None:
+            return "opened"
+        if a is None:
+            return "cut"
+        if b.link_ids != a.link_ids:
+            return "rerouted"
+        if abs(a.cost_usd - b.cost_usd) > 0.5 or abs(a.time_h - b.time_h) > 0.05:
+            return "cheaper" if a.cost_usd < b.cost_usd else "dearer"
+        return "unchanged"
+
+    def delta(self, field: str) -> float | None:
+        b, a = self.before.route, self.after.route
+        return None if b is None or a is None else getattr(a, field) - getattr(b, field)
+
+    def to_dict(self) -> dict[str, Any]:
+        def side(result: LaneResult) -> dict[str, Any]:
+            r = result.route
+            if r is None:
+                return {"reachable": False, "reason": result.reason}
+            return {"reachable": True, "distance_km": round(r.distance_km, 1), "time_h": round(r.time_h, 2),
+                    "cost_usd": round(r.cost_usd, 2), "co2e_kg": round(r.co2e_kg, 2), "via": r.via_summary(),
+                    "corridors": sorted({c for leg in r.legs for c in leg.corridors})}
+        return {"lane": self.lane.id, "origin": self.lane.origin, "destination": self.lane.destination,
+                "volume_teu_per_year": self.lane.volume_teu_per_year, "status": self.status,
+                "before": side(self.before), "after": side(self.after)}
+
+
+@dataclass(frozen=True)
+class CountryImpact:
+    """Transit through one country, summed over lanes, before and after.
+
+    ``*_per_unit``: one shipment on every lane. ``*_per_year``: lanes with a sourced annual
+    volume only, weighted by it (TEU a year); zero when no lane has a volume.
+    """
+
+    country: str
+    transit_tkm_per_unit: tuple[float, float]
+    transit_revenue_usd_per_unit: tuple[float, float]
+    transit_tkm_per_year: tuple[float, float]
+    transit_revenue_usd_per_year: tuple[float, float]
+    lanes_in_transit: tuple[int, int]
+
+    @property
+    def revenue_change_usd_per_unit(self) -> float:
+        return self.transit_revenue_usd_per_unit[1] - self.transit_revenue_usd_per_unit[0]
+
+
+@dataclass(frozen=True)
+class AccessChange:
+    """An access pair (e.g. Iran-Armenia by land) before and after."""
+
+    pair: AccessPair
+    before: LaneResult
+    after: LaneResult
+
+    @property
+    def status(self) -> str:
+        b, a = self.before.reachable, self.after.reachable
+        if b and not a:
+            return "cut off"
+        if a and not b:
+            return "connected"
+        if not a:
+            return "isolated"
+        change = self.after.route.cost_usd - self.before.route.cost_usd
+        return "harder" if change > 0.5 else "easier" if change < -0.5 else "unchanged"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome of :func:`compare`."""
+
+    base: Case
+    scenario: Case
+    lanes: tuple[LaneChange, ...]
+    countries: tuple[CountryImpact, ...]
+    access: tuple[AccessChange, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "base": self.base.name, "scenario": self.scenario.name,
+            "changes": [str(c) for c in self.scenario.changes if c not in self.base.changes],
+            "lanes": [lane.to_dict() for lane in self.lanes],
+            "countries": [asdict(c) for c in self.countries],
+            "access": [{"id": a.pair.id, "name": a.pair.name, "status": a.status,
+                        "before": a.before.route.cost_usd if a.before.route else None,
+                        "after": a.after.route.cost_usd if a.after.route else None,
+                        "reason_after": a.after.reason} for a in self.access],
+            "notes": "Per shipment unless *_per_year; border links split evenly between the countries they touch.",
+        }
+
+
+def _country_totals(results: list[LaneResult], network) -> dict[str, list[float]]:
+    """country -> [tkm/unit, usd/unit, tkm/year, usd/year, lanes in transit]"""
+    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0])
+    graph = compile_graph(network)
+    for result in results:
+        if result.route is None:
+            continue
+        volume = result.lane.volume_teu_per_year or 0.0
+        for share in country_shares(result.route, graph).values():
+            if not share.transit:
+                continue
+            t = totals[share.country]
+            t[0] += share.tonne_km
+            t[1] += share.revenue_usd
+            t[2] += share.tonne_km * volume
+            t[3] += share.revenue_usd * volume
+            t[4] += 1
+    return totals
+
+
+def compare(base: Case, scenario: Case, lanes: list[Lane], access: list[AccessPair] = ()) -> Comparison:
+    """Route every lane and access pair in both cases and summarise what changed."""
+    before, after = route_lanes(base, lanes), route_lanes(scenario, lanes)
+    tb, ta = _country_totals(before, base.network), _country_totals(after, scenario.network)
+    countries = []
+    for country in sorted(set(tb) | set(ta)):
+        b, a = tb.get(country, [0.0] * 5), ta.get(country, [0.0] * 5)
+        countries.append(CountryImpact(country, (b[0], a[0]), (b[1], a[1]), (b[2], a[2]), (b[3], a[3]), (int(b[4]), int(a[4]))))
+    countries.sort(key=lambda c: c.revenue_change_usd_per_unit)
+    access_changes = []
+    for pair in access:
+        lane = Lane(pair.id, pair.origin, pair.destination)
+        options = {"modes": pair.modes} if pair.modes else {}
+        b_case = Case(base.name, base.network, dataclasses.replace(base.options, **options))
+        a_case = Case(scenario.name, scenario.network, dataclasses.replace(scenario.options, **options))
+        access_changes.append(AccessChange(pair, route_lanes(b_case, [lane])[0], route_lanes(a_case, [lane])[0]))
+    return Comparison(
+        base, scenario,
+        tuple(LaneChange(lane, b, a) for lane, b, a in zip(lanes, before, after)),
+        tuple(countries), tuple(access_changes),
+    )
