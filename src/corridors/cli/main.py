@@ -281,6 +281,41 @@ def critical(
     out.print(table)
 
 
+@app.command()
+def sweep(
+    scenarios: Annotated[Optional[list[str]], typer.Argument(help="Scenario names or files; default: 'atlas' and every built-in.")] = None,
+    db: Annotated[Path, typer.Option("--db", help="SQLite file to store results in (resumes if it exists).")] = Path("out/sweep.sqlite"),
+    od: Annotated[Optional[Path], typer.Option("--od", help="Lane CSV; default: the shipped lane set.")] = None,
+    objective: Annotated[ObjectiveChoice, typer.Option(help="What routes minimise.")] = ObjectiveChoice.generalized,
+    dask: Annotated[Optional[str], typer.Option("--dask", help="Run on Dask: 'local' for a local cluster or a scheduler address.")] = None,
+    network: NetworkOption = None,
+) -> None:
+    """Route the lane set under many scenarios into a SQLite database, resumably."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from corridors.analysis import load_lanes
+    from corridors.analysis.sweep import BASE
+    from corridors.analysis.sweep import sweep as run_sweep
+    from corridors.scenarios import builtin_scenarios
+
+    names = scenarios or [BASE, *(s.name for s in builtin_scenarios())]
+    try:
+        lanes = load_lanes(od)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, transient=True) as bar:
+            task = bar.add_task("scenarios", total=len(names))
+            summary = run_sweep(
+                names, lanes, db, objective=objective.value, network_path=str(network) if network else None,
+                dask=(True if dask == "local" else dask) if dask else False,
+                progress=lambda done, total, name: bar.update(task, completed=done, total=total, description=name),
+            )
+    except CorridorsError as exc:
+        _fail(str(exc))
+        return
+    out.print(f"{len(summary.computed)} scenario(s) computed, {len(summary.skipped)} already in {db} "
+              f"({summary.rows} rows written); query it with sqlite3 {db} 'SELECT * FROM results'")
+
+
 @data_app.command("check")
 def data_check(
     path: Annotated[Optional[Path], typer.Argument(help="Network folder; the built-in atlas if omitted.")] = None,
