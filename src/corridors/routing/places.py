@@ -36,6 +36,9 @@ def _names(node: Node) -> Iterable[str]:
     yield node.id
     yield node.name
     yield from node.aliases
+    bare = re.sub(r"\s*\([^)]*\)", "", node.name).strip()  # "Astara (IR)" is also "Astara"
+    if bare and bare != node.name:
+        yield bare
 
 
 @dataclass(frozen=True)

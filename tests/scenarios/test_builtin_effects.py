@@ -1,0 +1,123 @@
+"""Every built-in scenario moves routes in the direction geography and politics say it should.
+
+Each expectation is reasoned from the map, not read off the router: a corridor that opens gives
+a route where there was none or a shorter one; a closed strait or border moves routes off it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from corridors import InvalidOptionError, NoRouteError, RouteOptions, load_atlas, route
+from corridors.model import Mode
+from corridors.scenarios import apply_scenario, builtin_scenarios, load_scenario, scenario_options
+
+RAIL, ROAD = frozenset({Mode.RAIL}), frozenset({Mode.ROAD})
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+def run(atlas, scenario, origin, destination, **options):
+    applied = apply_scenario(atlas, load_scenario(scenario))
+    return route(applied.network, origin, destination, scenario_options(applied, RouteOptions(**options)))
+
+
+def countries(r):
+    return {c for leg in r.legs for c in leg.countries}
+
+
+def test_every_builtin_applies_and_cites_sources(atlas):
+    names = [s.name for s in builtin_scenarios()]
+    required = {"baseline-2025", "zangezur-open", "zangezur-extraterritorial", "aghband-araz-route", "rasht-astara-rail",
+                "am-az-normalisation", "am-tr-border-open", "regional-3plus3-open", "red-sea-closed", "hormuz-closed",
+                "caspian-ferry-disruption", "upper-lars-closed", "avoid-russia", "kars-igdir-nakhchivan-rail"}
+    assert required <= set(names)
+    for scenario in builtin_scenarios():
+        applied = apply_scenario(atlas, scenario)
+        assert scenario.spec.description.strip()
+        assert scenario.spec.sources or scenario.name == "baseline-2025", scenario.name
+        assert all(s in applied.network.source_by_id for s in scenario.spec.sources)
+
+
+def test_nakhchivan_rail_links(atlas):
+    with pytest.raises(NoRouteError):
+        run(atlas, "baseline-2025", "Baku", "Nakhchivan", modes=RAIL)
+    zangezur = run(atlas, "zangezur-open", "Baku", "Nakhchivan", modes=RAIL, objective="distance")
+    araz = run(atlas, "aghband-araz-route", "Baku", "Nakhchivan", modes=RAIL, objective="distance")
+    assert "AM" in countries(zangezur) and "IR" not in countries(zangezur)
+    assert "IR" in countries(araz) and "AM" not in countries(araz)
+    assert zangezur.distance_km < araz.distance_km  # through Meghri is the straighter line
+
+
+def test_extraterritorial_zangezur_cuts_iran_armenia_at_meghri(atlas):
+    before = run(atlas, "baseline-2025", "Tehran", "Yerevan", modes=ROAD)
+    assert [(b.from_country, b.to_country) for b in before.border_crossings] == [("IR", "AM")]
+    try:
+        after = run(atlas, "zangezur-extraterritorial", "Tehran", "Yerevan", modes=ROAD)
+    except NoRouteError:
+        return
+    assert after.distance_km > before.distance_km
+    assert ("IR", "AM") not in [(b.from_country, b.to_country) for b in after.border_crossings]
+
+
+def test_rasht_astara_closes_the_western_rail_gap(atlas):
+    # today a train from Astara to Rasht (160 km apart) must go round the Caspian
+    assert run(atlas, "baseline-2025", "Astara, IR", "Rasht", modes=RAIL, objective="distance").distance_km > 2000
+    assert run(atlas, "rasht-astara-rail", "Astara, IR", "Rasht", modes=RAIL, objective="distance").distance_km < 250
+
+
+def test_armenian_borders_opening(atlas):
+    before = run(atlas, "baseline-2025", "Baku", "Yerevan", modes=ROAD)
+    after = run(atlas, "am-az-normalisation", "Baku", "Yerevan", modes=ROAD)
+    assert "GE" in countries(before) and after.distance_km < before.distance_km
+    kars_before = run(atlas, "baseline-2025", "Yerevan", "Kars", modes=RAIL, objective="distance")
+    kars_after = run(atlas, "am-tr-border-open", "Yerevan", "Kars", modes=RAIL, objective="distance")
+    assert kars_after.distance_km < kars_before.distance_km
+    open_region = run(atlas, "regional-3plus3-open", "Baku", "Yerevan", modes=ROAD)
+    assert open_region.distance_km < before.distance_km
+
+
+def test_red_sea_closed_sends_asia_europe_round_the_cape_or_overland(atlas):
+    before = run(atlas, "baseline-2025", "Shanghai", "Rotterdam", modes=frozenset({Mode.SEA}))
+    after = run(atlas, "red-sea-closed", "Shanghai", "Rotterdam", modes=frozenset({Mode.SEA}))
+    assert after.distance_km > before.distance_km + 4000  # the Cape adds about 6,000 km
+    mumbai = run(atlas, "red-sea-closed", "Mumbai", "Rotterdam")
+    assert "EG" not in countries(mumbai)
+    assert {"IR", "RU"} <= countries(mumbai) or any("cape" in leg.corridors for leg in mumbai.legs)
+
+
+def test_hormuz_closed_keeps_ships_out_of_the_gulf(atlas):
+    r = run(atlas, "hormuz-closed", "Mumbai", "Moscow")
+    gulf = {"bandar-abbas", "jebel-ali"}
+    assert not gulf & {leg.from_id for leg in r.legs} and not gulf & {leg.to_id for leg in r.legs}
+
+
+def test_disruptions_slow_or_divert(atlas):
+    ferry = lambda s: run(atlas, s, "Aktau", "Port of Baku (Alat)", modes=frozenset({Mode.FERRY, Mode.SEA}))  # noqa: E731
+    assert ferry("caspian-ferry-disruption").time_h > ferry("baseline-2025").time_h
+    lars_before = run(atlas, "baseline-2025", "Tbilisi", "Moscow", modes=ROAD)
+    lars_after = run(atlas, "upper-lars-closed", "Tbilisi", "Moscow", modes=ROAD)
+    assert lars_after.distance_km > lars_before.distance_km
+    assert "Upper Lars" not in " ".join(b.name for b in lars_after.border_crossings)
+    winter = run(atlas, "volga-don-winter", "Mumbai", "Moscow")
+    assert "iww" not in {leg.mode for leg in winter.legs}
+
+
+def test_policies_keep_routes_out_of_countries(atlas):
+    xian = run(atlas, "avoid-russia", "Xi'an", "Istanbul")
+    assert "RU" not in countries(xian)
+    with pytest.raises(InvalidOptionError, match="RU"):
+        run(atlas, "avoid-russia", "Mumbai", "Moscow")
+    sanctioned = run(atlas, "sanctions-iran-transit", "Mumbai", "Moscow")
+    assert "IR" not in countries(sanctioned)
+    with pytest.raises(NoRouteError):
+        run(atlas, "pl-by-border-closed", "Urumqi", "Warsaw")
+
+
+def test_kars_igdir_nakhchivan_rail(atlas):
+    with pytest.raises(NoRouteError):
+        run(atlas, "baseline-2025", "Nakhchivan", "Kars", modes=RAIL)
+    assert "TR" in countries(run(atlas, "kars-igdir-nakhchivan-rail", "Nakhchivan", "Kars", modes=RAIL))
