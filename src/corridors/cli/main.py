@@ -316,6 +316,32 @@ def sweep(
               f"({summary.rows} rows written); query it with sqlite3 {db} 'SELECT * FROM results'")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind; 0.0.0.0 exposes the app to other machines.", envvar="CORRIDORS_HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.", envvar="CORRIDORS_PORT", min=1, max=65535)] = 8000,
+    db: Annotated[Optional[Path], typer.Option("--db", help="SQLite file for user scenarios and saved comparisons.", envvar="CORRIDORS_DB")] = None,
+    network: NetworkOption = None,
+) -> None:
+    """Start the REST API and the web app (offline) at http://HOST:PORT/."""
+    try:
+        import uvicorn
+
+        from corridors.api import Settings, create_app
+    except ImportError:
+        _fail("the web app needs the 'web' extra: pip install 'corridors[web]' (make demo installs it)")
+        return
+    settings = Settings(**{k: v for k, v in {"db_path": db, "network_path": network}.items() if v is not None})
+    try:
+        application = create_app(settings)
+    except CorridorsError as exc:
+        _fail(str(exc))
+        return
+    out.print(f"corridors web app: [bold]http://{host}:{port}/[/]  (API: http://{host}:{port}/api/health, "
+              f"OpenAPI: http://{host}:{port}/openapi.json); Ctrl+C stops")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
 @data_app.command("check")
 def data_check(
     path: Annotated[Optional[Path], typer.Argument(help="Network folder; the built-in atlas if omitted.")] = None,

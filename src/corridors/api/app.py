@@ -1,0 +1,148 @@
+"""The API and web app in one ASGI application: ``create_app(settings)``.
+
+Run it with ``corridors serve`` (or ``uvicorn --factory corridors.api.app:create_app``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from importlib.resources import files
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from corridors.api.routes import comparisons, meta, network, routing, scenarios
+from corridors.api.service import Forbidden, LimitExceeded, NotFound, Service
+from corridors.api.settings import Settings
+from corridors.errors import (
+    AmbiguousPlaceError,
+    CorridorsError,
+    DataError,
+    InvalidOptionError,
+    ScenarioError,
+    UnknownPlaceError,
+)
+
+DESCRIPTION = """Freight routes, times, costs and CO2e on the Caspian and South Caucasus corridors
+(INSTC, Middle Corridor), scenarios (a corridor opens, a border closes) and their impact.
+Figures are per shipment (one TEU unless `cargo` says otherwise): hours, USD, kg CO2e, km.
+Errors are JSON: `{"error", "message", "details"}`; a missing route is a 200 with `routes: []`
+and `reasons` saying which rule or gap blocks it."""
+
+
+def _error(status: int, kind: str, message: str, details: list[Any] | None = None) -> JSONResponse:
+    return JSONResponse({"error": kind, "message": message, "details": details or []}, status_code=status)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Answers 413 to a request whose body exceeds ``limit`` bytes, declared or streamed."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        message = f"request body too large: the limit is {self.limit:,} bytes"
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            return await _error(413, "body_too_large", message)(scope, receive, send)
+        received = 0
+
+        async def limited():
+            nonlocal received
+            event = await receive()
+            if event["type"] == "http.request":
+                received += len(event.get("body", b""))
+                if received > self.limit:
+                    raise _TooLarge
+            return event
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await _error(413, "body_too_large", message)(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application: API under ``/api``, OpenAPI at ``/openapi.json``, web app at ``/``."""
+    from corridors import __version__
+
+    settings = settings or Settings()
+    app = FastAPI(title="corridors", version=__version__, description=DESCRIPTION,
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    app.state.settings = settings
+    app.state.service = Service.start(settings)
+
+    for module in (meta, network, routing, scenarios, comparisons):
+        app.include_router(module.router, prefix="/api")
+
+    @app.middleware("http")
+    async def time_limit(request: Request, call_next):
+        try:
+            return await asyncio.wait_for(call_next(request), timeout=settings.query_timeout_s)
+        except asyncio.TimeoutError:
+            return _error(408, "query_timeout", f"the request took longer than the limit of {settings.query_timeout_s:g} s")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        details = [{"path": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]} for e in exc.errors()]
+        first = details[0] if details else {"path": "", "message": "invalid request"}
+        return _error(422, "invalid_request", f"{first['path']}: {first['message']}".lstrip(": "), details)
+
+    @app.exception_handler(ValidationError)
+    async def invalid_fields(request: Request, exc: ValidationError):
+        details = [{"path": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        first = details[0] if details else {"path": "", "message": "invalid request"}
+        return _error(422, "invalid_request", f"{first['path']}: {first['message']}".lstrip(": "), details)
+
+    @app.exception_handler(ScenarioError)
+    async def invalid_scenario(request: Request, exc: ScenarioError):
+        details = [{"path": p.column, "line": p.line, "message": p.message} for p in exc.problems]
+        return _error(422, "invalid_scenario", str(exc.problems[0]) if exc.problems else str(exc), details)
+
+    @app.exception_handler(CorridorsError)
+    async def corridors_error(request: Request, exc: CorridorsError):
+        if isinstance(exc, UnknownPlaceError):
+            return _error(404, "unknown_place", str(exc), list(exc.suggestions))
+        if isinstance(exc, AmbiguousPlaceError):
+            return _error(400, "ambiguous_place", str(exc), list(exc.candidates))
+        if isinstance(exc, DataError):
+            return _error(422, "invalid_data", str(exc), [str(p) for p in exc.problems])
+        kind = "invalid_option" if isinstance(exc, InvalidOptionError) else "bad_request"
+        return _error(400, kind, str(exc))
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
+        return _error(404, "not_found", str(exc))
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden):
+        return _error(400, "read_only", str(exc))
+
+    @app.exception_handler(LimitExceeded)
+    async def limit(request: Request, exc: LimitExceeded):
+        return _error(422, "limit_exceeded", str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        message = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
+        if exc.status_code == 404:
+            message = f"no such path: {request.url.path}; the API is under /api (see /openapi.json)"
+        return _error(exc.status_code, "http_error", message)
+
+    static = files("corridors").joinpath("web", "static")
+    if static.is_dir():
+        app.mount("/", StaticFiles(directory=str(static), html=True), name="web")
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    return app

@@ -1,0 +1,45 @@
+"""Routes and matrices."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from corridors.api.deps import get_service
+from corridors.api.schemas import MatrixRequest, ObjectiveName, RouteRequest
+from corridors.api.service import Service
+
+router = APIRouter(tags=["routing"])
+
+
+@router.post("/route", summary="Best route (and alternatives) between two places")
+def route_post(request: RouteRequest, service: Annotated[Service, Depends(get_service)]) -> dict[str, Any]:
+    return service.route(request)
+
+
+@router.get("/route", summary="Best route, options as query parameters (lists comma-separated)")
+def route_get(
+    service: Annotated[Service, Depends(get_service)],
+    origin: Annotated[str, Query(min_length=1, max_length=200, examples=["Mumbai"])],
+    destination: Annotated[str, Query(min_length=1, max_length=200, examples=["Moscow"])],
+    objective: ObjectiveName = "generalized",
+    modes: Annotated[str | None, Query(examples=["rail,sea"])] = None,
+    avoid_countries: Annotated[str | None, Query(examples=["RU"])] = None,
+    via: str | None = None,
+    avoid: str | None = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    alternatives: Annotated[int, Query(ge=1, le=10)] = 1,
+    cargo: Annotated[str, Query(max_length=20)] = "teu",
+    scenario: Annotated[str | None, Query(max_length=200)] = None,
+) -> dict[str, Any]:
+    split = lambda text: [p.strip() for p in text.split(",") if p.strip()] if text else []  # noqa: E731
+    request = RouteRequest(
+        origin=origin, destination=destination, objective=objective,
+        modes=split(modes) or None, avoid_countries=split(avoid_countries),
+        via=split(via), avoid=split(avoid), year=year, alternatives=alternatives, cargo=cargo, scenario=scenario,
+    )
+    return service.route(request)
+
+
+@router.post("/matrix", summary="Distance, time, cost and CO2e between every origin and destination")
+def matrix(request: MatrixRequest, service: Annotated[Service, Depends(get_service)]) -> dict[str, Any]:
+    return service.matrix(request)

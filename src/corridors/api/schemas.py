@@ -1,0 +1,61 @@
+"""Request bodies of the API, validated by pydantic (FastAPI turns them into the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from corridors.model import Mode
+
+ObjectiveName = Literal["time", "cost", "co2", "distance", "generalized"]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RouteOptionsIn(_Body):
+    via: list[str] = Field(default_factory=list, max_length=10, description="Places, link ids or border ids to pass, in order.")
+    avoid: list[str] = Field(default_factory=list, max_length=50, description="Places, link ids or border ids to avoid.")
+    objective: ObjectiveName = "generalized"
+    modes: list[Mode] | None = Field(default=None, description="Allowed modes; all if omitted.")
+    avoid_countries: list[str] = Field(default_factory=list, max_length=50, description="ISO 3166-1 alpha-2 codes.")
+    year: int | None = Field(default=None, ge=1900, le=2100, description="Network year.")
+    cargo: str = Field(default="teu", max_length=20, description="teu, feu, truck or t:N.")
+    scenario: str | None = Field(default=None, max_length=200, description="Built-in or user scenario name.")
+
+
+class RouteRequest(RouteOptionsIn):
+    origin: str = Field(min_length=1, max_length=200, examples=["Mumbai"])
+    destination: str = Field(min_length=1, max_length=200, examples=["Moscow"])
+    alternatives: int = Field(default=1, ge=1, le=10)
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "examples": [{"origin": "Mumbai", "destination": "Moscow", "objective": "cost"},
+                     {"origin": "Baku", "destination": "Nakhchivan", "modes": ["rail"], "year": 2030}]})
+
+
+class MatrixRequest(RouteOptionsIn):
+    origins: list[str] = Field(min_length=1, max_length=200, examples=[["Baku", "Aktau"]])
+    destinations: list[str] = Field(min_length=1, max_length=200, examples=[["Tbilisi", "Tehran"]])
+
+
+class ScenarioBody(_Body):
+    yaml: str = Field(min_length=1, max_length=200_000, description="The scenario file text (docs/scenario-format.md).",
+                      examples=["name: my-closure\ndescription: Upper Lars closed\npatches:\n  - {action: close, element: border, where: {ids: [dariali--verkhny-lars]}}\n"])
+
+
+class LaneIn(_Body):
+    id: str = Field(min_length=1, max_length=100)
+    origin: str = Field(min_length=1, max_length=200)
+    destination: str = Field(min_length=1, max_length=200)
+    cargo: str = "teu"
+    volume_teu_per_year: float | None = Field(default=None, ge=0)
+
+
+class CompareRequest(_Body):
+    base: str = Field(default="baseline-2025", max_length=200, description="Scenario name, or 'atlas' for the data as they are.")
+    scenario: str = Field(max_length=200, examples=["red-sea-closed"])
+    objective: ObjectiveName = "generalized"
+    lanes: list[LaneIn] | None = Field(default=None, description="Lanes to compare; the shipped lane set if omitted.")

@@ -1,0 +1,256 @@
+"""The API's bridge to the public Python API: every endpoint calls one method here.
+
+Holds the network (loaded once), the store and a small cache of applied scenarios, so repeated
+requests under a scenario reuse its compiled graph.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from corridors.analysis import Lane, compare, load_access_pairs, load_lanes, tcd_series
+from corridors.analysis.cases import Case, base_case
+from corridors.api.schemas import CompareRequest, MatrixRequest, RouteOptionsIn, RouteRequest
+from corridors.api.settings import Settings
+from corridors.api.store import Store
+from corridors.errors import NoRouteError, Problem, ScenarioError
+from corridors.io import load_atlas, network_to_geojson, read_network
+from corridors.model import Network
+from corridors.routing import Route, RouteOptions, alternative_routes, route, search_places
+from corridors.scenarios import (
+    AppliedScenario,
+    apply_scenario,
+    builtin_scenarios,
+    load_scenario,
+    parse_scenario,
+    scenario_options,
+)
+
+
+class NotFound(LookupError):
+    """A named resource does not exist (answered 404)."""
+
+
+class Forbidden(ValueError):
+    """The request would change something read-only (answered 400)."""
+
+
+def route_json(r: Route) -> dict[str, Any]:
+    """A route as the API returns it: the CLI's JSON plus via, TCD series and GeoJSON."""
+    data = r.to_dict()
+    for leg, step in zip(data["legs"], r.legs):
+        leg["from_id"], leg["to_id"] = step.from_id, step.to_id
+    data["via"] = r.via_summary()
+    data["tcd"] = [dataclasses.asdict(p) for p in tcd_series(r)]
+    data["geojson"] = r.to_geojson()
+    return data
+
+
+@dataclass
+class Service:
+    settings: Settings
+    network: Network
+    store: Store
+    _applied: OrderedDict = field(default_factory=OrderedDict)
+    _basemap: dict | None = None
+
+    @classmethod
+    def start(cls, settings: Settings) -> "Service":
+        network = read_network(settings.network_path) if settings.network_path else load_atlas()
+        return cls(settings, network, Store(settings.db_path))
+
+    # scenarios ---------------------------------------------------------------------------------
+    def _builtin_names(self) -> list[str]:
+        return [s.name for s in builtin_scenarios()]
+
+    def _scenario_text(self, name: str) -> tuple[str, str] | None:
+        text = self.store.get_scenario(name)
+        return (text, f"user scenario {name}") if text is not None else None
+
+    def applied(self, name: str) -> AppliedScenario:
+        """A scenario (user scenarios shadow no built-in: names are unique) applied to the network."""
+        user = self._scenario_text(name)
+        if user is not None:
+            key = (name, hashlib.sha1(user[0].encode()).hexdigest())
+            scenario = None
+        elif name in self._builtin_names():
+            key = (name, "builtin")
+        else:
+            raise NotFound(f"no scenario named {name!r}; built-ins: {', '.join(self._builtin_names())}"
+                           + (f"; yours: {', '.join(self.store.scenario_names())}" if self.store.scenario_names() else ""))
+        if key not in self._applied:
+            scenario = parse_scenario(user[0], user[1]) if user is not None else load_scenario(name)
+            self._applied[key] = apply_scenario(self.network, scenario)
+            while len(self._applied) > 32:
+                self._applied.popitem(last=False)
+        self._applied.move_to_end(key)
+        return self._applied[key]
+
+    def case(self, name: str, options: RouteOptions) -> Case:
+        if name == "atlas":
+            return base_case(self.network, options)
+        applied = self.applied(name)
+        return Case(applied.name, applied.network, scenario_options(applied, options), applied.description)
+
+    def list_scenarios(self) -> list[dict[str, Any]]:
+        items = [{"name": s.name, "title": s.spec.title, "description": " ".join(s.spec.description.split()),
+                  "year": s.spec.base.year, "builtin": True} for s in builtin_scenarios()]
+        for name in self.store.scenario_names():
+            spec = parse_scenario(self.store.get_scenario(name), name).spec
+            items.append({"name": name, "title": spec.title, "description": " ".join(spec.description.split()),
+                          "year": spec.base.year, "builtin": False})
+        return items
+
+    def get_scenario(self, name: str) -> dict[str, Any]:
+        text = self.store.get_scenario(name)
+        builtin = False
+        if text is None:
+            if name not in self._builtin_names():
+                raise NotFound(f"no scenario named {name!r}")
+            from importlib.resources import files
+
+            text = files("corridors.data").joinpath("scenarios", f"{name}.yaml").read_text(encoding="utf-8")
+            builtin = True
+        spec = parse_scenario(text, name).spec
+        return {"name": name, "title": spec.title, "description": " ".join(spec.description.split()),
+                "year": spec.base.year, "builtin": builtin, "yaml": text}
+
+    def save_scenario(self, yaml_text: str, *, name: str | None = None, create: bool) -> dict[str, Any]:
+        """Validate exactly as a file (applied to the network) and store it."""
+        scenario = parse_scenario(yaml_text, "request body")
+        if name is not None and scenario.name != name:
+            raise ScenarioError([Problem("request body", scenario.line("name"), "name",
+                                         f"the file's name {scenario.name!r} differs from the URL's {name!r}")])
+        if scenario.name in self._builtin_names() or scenario.name == "atlas":
+            raise Forbidden(f"{scenario.name!r} is a built-in scenario and read-only; choose another name")
+        exists = self.store.get_scenario(scenario.name) is not None
+        if create and exists:
+            raise Forbidden(f"a scenario named {scenario.name!r} exists; PUT /api/scenarios/{scenario.name} replaces it")
+        if not create and not exists:
+            raise NotFound(f"no user scenario named {scenario.name!r}; POST /api/scenarios creates one")
+        apply_scenario(self.network, scenario)  # raises ScenarioError with key paths and lines
+        self.store.put_scenario(scenario.name, yaml_text)
+        return self.get_scenario(scenario.name)
+
+    def delete_scenario(self, name: str) -> None:
+        if name in self._builtin_names():
+            raise Forbidden(f"{name!r} is a built-in scenario and read-only")
+        if not self.store.delete_scenario(name):
+            raise NotFound(f"no user scenario named {name!r}")
+
+    # routes ------------------------------------------------------------------------------------
+    def _options(self, request: RouteOptionsIn) -> tuple[Network, RouteOptions, str | None]:
+        options = RouteOptions(
+            objective=request.objective, modes=frozenset(request.modes) if request.modes else None,
+            avoid_countries=frozenset(request.avoid_countries), avoid=tuple(request.avoid), via=tuple(request.via),
+            year=request.year, cargo=request.cargo,
+        )
+        if request.scenario:
+            applied = self.applied(request.scenario)
+            return applied.network, scenario_options(applied, options), applied.name
+        return self.network, options, None
+
+    def route(self, request: RouteRequest) -> dict[str, Any]:
+        if request.alternatives > self.settings.max_alternatives:
+            raise LimitExceeded(f"at most {self.settings.max_alternatives} alternatives per request; asked for {request.alternatives}")
+        network, options, scenario = self._options(request)
+        try:
+            if request.alternatives > 1:
+                routes = alternative_routes(network, request.origin, request.destination, request.alternatives, options)
+            else:
+                routes = [route(network, request.origin, request.destination, options)]
+        except NoRouteError as exc:
+            return {"routes": [], "reasons": list(exc.reasons), "scenario": scenario, "geojson": None,
+                    "message": str(exc).splitlines()[0]}
+        payload = [route_json(r) for r in routes]
+        return {"routes": payload, "reasons": [], "scenario": scenario, "geojson": payload[0]["geojson"]}
+
+    def matrix(self, request: MatrixRequest) -> dict[str, Any]:
+        cells = len(request.origins) * len(request.destinations)
+        if cells > self.settings.max_matrix_cells:
+            raise LimitExceeded(f"a matrix may have at most {self.settings.max_matrix_cells} cells; "
+                                f"{len(request.origins)} x {len(request.destinations)} = {cells}")
+        network, options, scenario = self._options(request)
+        fields = ("distance_km", "time_h", "cost_usd", "co2e_kg")
+        grid = {f: [[None] * len(request.destinations) for _ in request.origins] for f in fields}
+        for i, o in enumerate(request.origins):
+            for j, d in enumerate(request.destinations):
+                if o == d:
+                    for f in fields:
+                        grid[f][i][j] = 0.0
+                    continue
+                try:
+                    r = route(network, o, d, options)
+                except NoRouteError:
+                    continue
+                for f in fields:
+                    grid[f][i][j] = round(getattr(r, f), 3)
+        return {"origins": request.origins, "destinations": request.destinations, "scenario": scenario, **grid}
+
+    # comparison --------------------------------------------------------------------------------
+    def compare(self, request: CompareRequest) -> dict[str, Any]:
+        lanes = (
+            [Lane(l.id, l.origin, l.destination, l.cargo, l.volume_teu_per_year) for l in request.lanes]
+            if request.lanes is not None else load_lanes()
+        )
+        if len(lanes) > self.settings.max_lanes:
+            raise LimitExceeded(f"at most {self.settings.max_lanes} lanes per comparison; got {len(lanes)}")
+        options = RouteOptions(objective=request.objective)
+        result = compare(self.case(request.base, options), self.case(request.scenario, options), lanes,
+                         load_access_pairs() if request.lanes is None else [])
+        data = result.to_dict()
+        data["description"] = result.scenario.description
+        for lane, change in zip(data["lanes"], result.lanes):
+            for side, res in (("before", change.before), ("after", change.after)):
+                lane[f"{side}_geojson"] = res.route.to_geojson() if res.route else None
+                lane[f"{side}_tcd"] = [dataclasses.asdict(p) for p in tcd_series(res.route)] if res.route else None
+        return data
+
+    # network layers ----------------------------------------------------------------------------
+    def places(self, query: str, limit: int) -> list[dict[str, Any]]:
+        return [{"id": n.id, "name": n.name, "label": n.label, "country": n.country, "kind": n.kind.value,
+                 "lon": n.lon, "lat": n.lat} for n in search_places(self.network, query, limit=limit)]
+
+    def network_layer(self, bbox: tuple[float, float, float, float] | None, modes: set[str] | None,
+                      statuses: set[str] | None) -> dict[str, Any]:
+        collection = network_to_geojson(self.network)
+        features = []
+        for f in collection["features"]:
+            p = f["properties"]
+            if p["feature"] == "link":
+                if modes and p["mode"] not in modes or statuses and p["status"] not in statuses:
+                    continue
+                coords = f["geometry"]["coordinates"]
+            else:
+                coords = [f["geometry"]["coordinates"]]
+            if bbox and not any(bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3] for x, y in coords):
+                continue
+            features.append(f)
+        return {"type": "FeatureCollection", "features": features}
+
+    def basemap(self) -> dict[str, Any]:
+        if self._basemap is None:
+            from corridors.geo.outlines import country_outlines
+
+            features = []
+            for outline in country_outlines((-30.0, -40.0, 150.0, 75.0), tolerance_deg=0.05):
+                features.append({"type": "Feature", "properties": {"iso": outline.iso, "name": outline.name},
+                                 "geometry": {"type": "MultiPolygon", "coordinates": [
+                                     [[[round(float(x), 3), round(float(y), 3)] for x, y in ring]] for ring in outline.rings]}})
+            self._basemap = {"type": "FeatureCollection", "features": features}
+        return self._basemap
+
+    def health(self) -> dict[str, Any]:
+        from corridors import __version__
+
+        return {"status": "ok", "version": __version__,
+                "network": {"name": self.network.name, "nodes": len(self.network.nodes),
+                            "links": len(self.network.links), "as_of_year": self.network.as_of_year}}
+
+
+class LimitExceeded(ValueError):
+    """A request exceeds a configured limit (answered 422 naming the limit)."""

@@ -1,0 +1,40 @@
+"""Settings of the API server, passed in explicitly (CLI flag -> environment -> default)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"CORRIDORS_{name}", default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where data live and the limits every request obeys.
+
+    Attributes
+    ----------
+    db_path
+        SQLite file for user scenarios and saved comparisons (survives restarts).
+    network_path
+        Network folder to serve instead of the built-in atlas.
+    max_body_bytes
+        Largest request body accepted (413 above).
+    max_matrix_cells
+        Largest origins x destinations matrix (422 above).
+    max_alternatives
+        Most alternatives a route request may ask for.
+    query_timeout_s
+        Longest a request may compute before it is answered with 408.
+    """
+
+    db_path: Path = field(default_factory=lambda: Path(_env("DB", "out/corridors.sqlite")))
+    network_path: Path | None = field(default_factory=lambda: Path(p) if (p := _env("NETWORK")) else None)
+    max_body_bytes: int = 1_000_000
+    max_matrix_cells: int = 400
+    max_alternatives: int = 5
+    max_lanes: int = 100
+    query_timeout_s: float = 20.0

@@ -1,0 +1,15 @@
+"""An API client on the packaged atlas with a fresh database per test module."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from corridors.api import Settings, create_app
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    settings = Settings(db_path=tmp_path_factory.mktemp("api") / "corridors.sqlite", max_matrix_cells=9)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
