@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from importlib.resources import files
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -144,5 +146,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     static = files("corridors").joinpath("web", "static")
     if static.is_dir():
         app.mount("/", StaticFiles(directory=str(static), html=True), name="web")
+    app.add_middleware(GZipMiddleware, minimum_size=2000)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    # draw the basemap outlines once, in the background, so the first page load finds them ready
+    threading.Thread(target=app.state.service.basemap, daemon=True, name="basemap").start()
     return app

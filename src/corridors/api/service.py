@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +58,7 @@ class Service:
     store: Store
     _applied: OrderedDict = field(default_factory=OrderedDict)
     _basemap: dict | None = None
+    _basemap_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def start(cls, settings: Settings) -> "Service":
@@ -233,11 +235,15 @@ class Service:
         return {"type": "FeatureCollection", "features": features}
 
     def basemap(self) -> dict[str, Any]:
+        with self._basemap_lock:
+            return self._basemap_locked()
+
+    def _basemap_locked(self) -> dict[str, Any]:
         if self._basemap is None:
             from corridors.geo.outlines import country_outlines
 
             features = []
-            for outline in country_outlines((-30.0, -40.0, 150.0, 75.0), tolerance_deg=0.05):
+            for outline in country_outlines((-180.0, -60.0, 180.0, 85.0), tolerance_deg=0.08):
                 features.append({"type": "Feature", "properties": {"iso": outline.iso, "name": outline.name},
                                  "geometry": {"type": "MultiPolygon", "coordinates": [
                                      [[[round(float(x), 3), round(float(y), 3)] for x, y in ring]] for ring in outline.rings]}})

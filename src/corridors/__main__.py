@@ -1,0 +1,5 @@
+"""``python -m corridors``: the command line."""
+
+from corridors.cli import main
+
+main()
