@@ -45,8 +45,10 @@ test: setup chromium
 	$(BIN)/python -m pytest
 
 bench: setup
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/bench_routing.py
 	$(BIN)/python bench/bench_scenarios.py
+	$(BIN)/python bench/bench_load.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis web/node_modules src/corridors/web/static/vendor

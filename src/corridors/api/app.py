@@ -42,6 +42,48 @@ def _error(status: int, kind: str, message: str, details: list[Any] | None = Non
     return JSONResponse({"error": kind, "message": message, "details": details or []}, status_code=status)
 
 
+class TimeLimit:
+    """Answers 408 when a request computes longer than ``seconds`` (pure ASGI: no per-request
+    overhead beyond one timer)."""
+
+    def __init__(self, app, seconds: float) -> None:
+        self.app, self.seconds = app, seconds
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracked(message):
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            await asyncio.wait_for(self.app(scope, receive, tracked), timeout=self.seconds)
+        except asyncio.TimeoutError:
+            if not started:
+                await _error(408, "query_timeout", f"the request took longer than the limit of {self.seconds:g} s")(scope, receive, send)
+
+
+class RouteCache:
+    """Serves a GET /api/route whose exact query string was answered before straight from the
+    service's cache, before any routing or validation: the hot path of a busy planner."""
+
+    def __init__(self, app, service: Service) -> None:
+        self.app, self.service = app, service
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/api/route":
+            body = self.service.url_cache.get(scope["query_string"])
+            if body is not None:
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
 class _TooLarge(Exception):
     pass
 
@@ -88,13 +130,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (meta, network, routing, scenarios, comparisons):
         app.include_router(module.router, prefix="/api")
-
-    @app.middleware("http")
-    async def time_limit(request: Request, call_next):
-        try:
-            return await asyncio.wait_for(call_next(request), timeout=settings.query_timeout_s)
-        except asyncio.TimeoutError:
-            return _error(408, "query_timeout", f"the request took longer than the limit of {settings.query_timeout_s:g} s")
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
@@ -147,7 +182,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if static.is_dir():
         app.mount("/", StaticFiles(directory=str(static), html=True), name="web")
     app.add_middleware(GZipMiddleware, minimum_size=2000)
+    app.add_middleware(TimeLimit, seconds=settings.query_timeout_s)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RouteCache, service=app.state.service)
     # draw the basemap outlines once, in the background, so the first page load finds them ready
     threading.Thread(target=app.state.service.basemap, daemon=True, name="basemap").start()
     return app

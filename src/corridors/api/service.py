@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -58,6 +59,10 @@ class Service:
     store: Store
     _applied: OrderedDict = field(default_factory=OrderedDict)
     _basemap: dict | None = None
+    _route_cache: OrderedDict = field(default_factory=OrderedDict)
+    url_cache: dict = field(default_factory=dict)
+    """Responses of GET /api/route by raw query string, served by :class:`RouteCache`."""
+    _cache_lock: threading.Lock = field(default_factory=threading.Lock)
     _basemap_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -136,6 +141,7 @@ class Service:
             raise NotFound(f"no user scenario named {scenario.name!r}; POST /api/scenarios creates one")
         apply_scenario(self.network, scenario)  # raises ScenarioError with key paths and lines
         self.store.put_scenario(scenario.name, yaml_text)
+        self._scenarios_changed()
         return self.get_scenario(scenario.name)
 
     def delete_scenario(self, name: str) -> None:
@@ -143,6 +149,7 @@ class Service:
             raise Forbidden(f"{name!r} is a built-in scenario and read-only")
         if not self.store.delete_scenario(name):
             raise NotFound(f"no user scenario named {name!r}")
+        self._scenarios_changed()
 
     # routes ------------------------------------------------------------------------------------
     def _options(self, request: RouteOptionsIn) -> tuple[Network, RouteOptions, str | None]:
@@ -170,6 +177,34 @@ class Service:
                     "message": str(exc).splitlines()[0]}
         payload = [route_json(r) for r in routes]
         return {"routes": payload, "reasons": [], "scenario": scenario, "geojson": payload[0]["geojson"]}
+
+    def route_bytes(self, request: RouteRequest) -> bytes:
+        """The route response serialised, from a cache of recent requests (results depend only on
+        the request, the network and the stored scenarios; saving a scenario clears the cache)."""
+        key = request.model_dump_json()
+        with self._cache_lock:
+            cached = self._route_cache.get(key)
+            if cached is not None:
+                self._route_cache.move_to_end(key)
+                return cached
+        body = json.dumps(self.route(request), separators=(",", ":"), ensure_ascii=False).encode()
+        with self._cache_lock:
+            self._route_cache[key] = body
+            while len(self._route_cache) > 2048:
+                self._route_cache.popitem(last=False)
+        return body
+
+    def remember_url(self, query_string: bytes, body: bytes) -> None:
+        with self._cache_lock:
+            if len(self.url_cache) >= 4096:
+                self.url_cache.clear()
+            self.url_cache[query_string] = body
+
+    def _scenarios_changed(self) -> None:
+        with self._cache_lock:
+            self._route_cache.clear()
+            self.url_cache.clear()
+        self._applied.clear()
 
     def matrix(self, request: MatrixRequest) -> dict[str, Any]:
         cells = len(request.origins) * len(request.destinations)

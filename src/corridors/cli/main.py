@@ -321,6 +321,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind; 0.0.0.0 exposes the app to other machines.", envvar="CORRIDORS_HOST")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.", envvar="CORRIDORS_PORT", min=1, max=65535)] = 8000,
     db: Annotated[Optional[Path], typer.Option("--db", help="SQLite file for user scenarios and saved comparisons.", envvar="CORRIDORS_DB")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes (each loads the network; the database is shared).", min=1, max=32)] = 1,
     network: NetworkOption = None,
 ) -> None:
     """Start the REST API and the web app (offline) at http://HOST:PORT/."""
@@ -339,7 +340,16 @@ def serve(
         return
     out.print(f"corridors web app: [bold]http://{host}:{port}/[/]  (API: http://{host}:{port}/api/health, "
               f"OpenAPI: http://{host}:{port}/openapi.json); Ctrl+C stops")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+        return
+    import os
+
+    # each worker process builds its own app from the same settings, passed by environment
+    os.environ["CORRIDORS_DB"] = str(settings.db_path)
+    if settings.network_path:
+        os.environ["CORRIDORS_NETWORK"] = str(settings.network_path)
+    uvicorn.run("corridors.api:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
 @data_app.command("check")

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from corridors.api.deps import get_service
 from corridors.api.schemas import MatrixRequest, ObjectiveName, RouteRequest
@@ -11,13 +11,17 @@ from corridors.api.service import Service
 router = APIRouter(tags=["routing"])
 
 
-@router.post("/route", summary="Best route (and alternatives) between two places")
-def route_post(request: RouteRequest, service: Annotated[Service, Depends(get_service)]) -> dict[str, Any]:
-    return service.route(request)
+JSON_BODY = {200: {"description": "Routes (best first) or, if none, the reasons", "content": {"application/json": {}}}}
 
 
-@router.get("/route", summary="Best route, options as query parameters (lists comma-separated)")
+@router.post("/route", summary="Best route (and alternatives) between two places", responses=JSON_BODY)
+def route_post(request: RouteRequest, service: Annotated[Service, Depends(get_service)]) -> Response:
+    return Response(service.route_bytes(request), media_type="application/json")
+
+
+@router.get("/route", summary="Best route, options as query parameters (lists comma-separated)", responses=JSON_BODY)
 def route_get(
+    raw: Request,
     service: Annotated[Service, Depends(get_service)],
     origin: Annotated[str, Query(min_length=1, max_length=200, examples=["Mumbai"])],
     destination: Annotated[str, Query(min_length=1, max_length=200, examples=["Moscow"])],
@@ -30,14 +34,16 @@ def route_get(
     alternatives: Annotated[int, Query(ge=1, le=10)] = 1,
     cargo: Annotated[str, Query(max_length=20)] = "teu",
     scenario: Annotated[str | None, Query(max_length=200)] = None,
-) -> dict[str, Any]:
+) -> Response:
     split = lambda text: [p.strip() for p in text.split(",") if p.strip()] if text else []  # noqa: E731
     request = RouteRequest(
         origin=origin, destination=destination, objective=objective,
         modes=split(modes) or None, avoid_countries=split(avoid_countries),
         via=split(via), avoid=split(avoid), year=year, alternatives=alternatives, cargo=cargo, scenario=scenario,
     )
-    return service.route(request)
+    body = service.route_bytes(request)
+    service.remember_url(raw.scope["query_string"], body)
+    return Response(body, media_type="application/json")
 
 
 @router.post("/matrix", summary="Distance, time, cost and CO2e between every origin and destination")
