@@ -137,3 +137,21 @@ def test_network_layers_and_places(client):
 def test_unknown_paths_are_json(client):
     response = client.get("/api/nothing")
     assert response.status_code == 404 and "the API is under /api" in response.json()["message"]
+
+
+def test_route_as_geojson(client):
+    response = client.get("/api/route", params={"origin": "Baku", "destination": "Tbilisi", "format": "geojson"})
+    assert response.headers["content-type"].startswith("application/geo+json")
+    body = response.json()
+    assert body["type"] == "FeatureCollection" and body["features"][0]["geometry"]["type"] == "LineString"
+
+
+def test_query_time_limit(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from corridors.api import Settings, create_app
+
+    slow = Settings(db_path=tmp_path / "db.sqlite", query_timeout_s=0.000001)
+    with TestClient(create_app(slow)) as client:
+        response = client.post("/api/compare", json={"scenario": "red-sea-closed"})
+    assert response.status_code == 408 and "limit of 1e-06 s" in response.json()["message"]

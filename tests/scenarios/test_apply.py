@@ -139,3 +139,8 @@ def test_yaml_cannot_run_code(tiny, tmp_path):
     with pytest.raises(ScenarioError, match="not valid YAML"):
         parse_scenario(text, "evil.yaml")
     assert not marker.exists()
+
+
+def test_scale_capacity_needs_a_capacity(tiny):
+    with pytest.raises(ScenarioError, match="has no capacity to scale"):
+        apply(tiny, "name: x\ndescription: d\npatches:\n  - {action: scale, where: {ids: [p--q--rail]}, factor: {capacity: 2}}\n")

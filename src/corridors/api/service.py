@@ -178,16 +178,19 @@ class Service:
         payload = [route_json(r) for r in routes]
         return {"routes": payload, "reasons": [], "scenario": scenario, "geojson": payload[0]["geojson"]}
 
-    def route_bytes(self, request: RouteRequest) -> bytes:
+    def route_bytes(self, request: RouteRequest, *, geojson: bool = False) -> bytes:
         """The route response serialised, from a cache of recent requests (results depend only on
         the request, the network and the stored scenarios; saving a scenario clears the cache)."""
-        key = request.model_dump_json()
+        key = request.model_dump_json() + ("geojson" if geojson else "")
         with self._cache_lock:
             cached = self._route_cache.get(key)
             if cached is not None:
                 self._route_cache.move_to_end(key)
                 return cached
-        body = json.dumps(self.route(request), separators=(",", ":"), ensure_ascii=False).encode()
+        payload = self.route(request)
+        if geojson:
+            payload = payload["geojson"] or {"type": "FeatureCollection", "features": [], "properties": {"reasons": payload["reasons"]}}
+        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
         with self._cache_lock:
             self._route_cache[key] = body
             while len(self._route_cache) > 2048:

@@ -223,7 +223,7 @@ def _patch_values(builder: _Builder, patch: Patch, path: str, keys: list[Any]) -
                 if cast is not None or value is None:
                     values[field] = cast
         else:
-            allowed = {"link": ("time", "cost", "speed"), "border": ("dwell", "fee"), "node": (),
+            allowed = {"link": ("time", "cost", "speed", "capacity"), "border": ("dwell", "fee"), "node": (),
                        "transfer": ("time", "cost"), "mode": ("time", "cost", "speed")}[element]
             for factor, f in patch.factor.items():
                 if factor not in allowed:
@@ -234,6 +234,11 @@ def _patch_values(builder: _Builder, patch: Patch, path: str, keys: list[Any]) -
                         values["time_h"] = _link_time_h(builder, old) * f
                     elif factor == "speed":
                         values["speed_kmh"] = (old.speed_kmh or builder.params.modes[old.mode].speed_kmh) * f
+                    elif factor == "capacity":
+                        if old.capacity_t_per_year is None:
+                            builder.fail(f"{path}.factor.capacity", f"link {old.id!r} has no capacity to scale; set one")
+                            continue
+                        values["capacity_t_per_year"] = old.capacity_t_per_year * f
                     else:
                         values["cost_usd_per_teu"] = _link_cost(builder, old) * f
                 elif element == "border":

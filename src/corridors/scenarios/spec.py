@@ -37,7 +37,7 @@ class Patch(_Spec):
     element: Element = "link"
     where: Where = Field(default_factory=Where)
     set: dict[str, Any] = Field(default_factory=dict)
-    factor: dict[Literal["time", "cost", "dwell", "fee", "speed"], float] = Field(default_factory=dict)
+    factor: dict[Literal["time", "cost", "dwell", "fee", "speed", "capacity"], float] = Field(default_factory=dict)
     rows: list[dict[str, Any]] = Field(default_factory=list)
     year: int | None = Field(default=None, ge=1900, le=2100)
     note: str = ""

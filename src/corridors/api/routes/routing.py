@@ -1,6 +1,6 @@
 """Routes and matrices."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
@@ -34,6 +34,7 @@ def route_get(
     alternatives: Annotated[int, Query(ge=1, le=10)] = 1,
     cargo: Annotated[str, Query(max_length=20)] = "teu",
     scenario: Annotated[str | None, Query(max_length=200)] = None,
+    format: Annotated[Literal["json", "geojson"], Query(description="json: routes and reasons; geojson: the best route's FeatureCollection")] = "json",
 ) -> Response:
     split = lambda text: [p.strip() for p in text.split(",") if p.strip()] if text else []  # noqa: E731
     request = RouteRequest(
@@ -41,9 +42,9 @@ def route_get(
         modes=split(modes) or None, avoid_countries=split(avoid_countries),
         via=split(via), avoid=split(avoid), year=year, alternatives=alternatives, cargo=cargo, scenario=scenario,
     )
-    body = service.route_bytes(request)
+    body = service.route_bytes(request, geojson=format == "geojson")
     service.remember_url(raw.scope["query_string"], body)
-    return Response(body, media_type="application/json")
+    return Response(body, media_type="application/geo+json" if format == "geojson" else "application/json")
 
 
 @router.post("/matrix", summary="Distance, time, cost and CO2e between every origin and destination")
