@@ -26,6 +26,35 @@ def _extent(points: Sequence[tuple[float, float]], margin: float = 0.08) -> tupl
     return w - dx, s - dy, e + dx, n + dy
 
 
+def _frame(bbox: tuple[float, float, float, float], *, width_in: float, max_height_in: float, title: str, dpi: int):
+    """A Figure and Axes framed on ``bbox`` (equirectangular, corrected for latitude) with the
+    country outlines drawn; returns (fig, ax)."""
+    from matplotlib.figure import Figure
+
+    from corridors.geo.outlines import country_outlines
+
+    aspect = 1 / math.cos(math.radians((bbox[1] + bbox[3]) / 2))
+    height_in = max(4.0, min(max_height_in, width_in * (bbox[3] - bbox[1]) * aspect / (bbox[2] - bbox[0])))
+    fig = Figure(figsize=(width_in, height_in), dpi=dpi)
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.93 if title else 0.98))
+    ax.set_facecolor("#dfeaf2")
+    span = max(bbox[2] - bbox[0], bbox[3] - bbox[1])
+    for outline in country_outlines(bbox, tolerance_deg=span / 800):
+        for ring in outline.rings:
+            ax.fill(ring[:, 0], ring[:, 1], facecolor="#f4f1ea", edgecolor="#a39e93", linewidth=0.5, zorder=1)
+        if outline.iso and bbox[0] < outline.label_lon < bbox[2] and bbox[1] < outline.label_lat < bbox[3]:
+            ax.text(outline.label_lon, outline.label_lat, outline.iso, fontsize=7, color="#8c867b",
+                    ha="center", va="center", zorder=2)
+    ax.set_xlim(bbox[0], bbox[2])
+    ax.set_ylim(bbox[1], bbox[3])
+    ax.set_aspect(aspect)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        fig.suptitle(title, fontsize=12, x=0.01, ha="left", y=0.985)
+    return fig, ax
+
+
 def draw_map(
     network: Network,
     route=None,
@@ -36,28 +65,14 @@ def draw_map(
 ):
     """A Figure with the network (faded when a route is drawn) and the route on top, framed on
     the route, on ``bbox`` (min_lon, min_lat, max_lon, max_lat) or on the whole network."""
-    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
-
-    from corridors.geo.outlines import country_outlines
 
     if route is not None:
         points = [p for leg in route.legs for p in leg.geometry]
     else:
         points = [(n.lon, n.lat) for n in network.nodes]
     bbox = bbox or _extent(points)
-    aspect = 1 / math.cos(math.radians((bbox[1] + bbox[3]) / 2))
-    height_in = max(4.0, min(10.0, width_in * (bbox[3] - bbox[1]) * aspect / (bbox[2] - bbox[0])))
-    fig = Figure(figsize=(width_in, height_in), dpi=110)
-    ax = fig.add_axes((0.01, 0.01, 0.98, 0.93 if title else 0.98))
-    ax.set_facecolor("#dfeaf2")
-    span = max(bbox[2] - bbox[0], bbox[3] - bbox[1])
-    for outline in country_outlines(bbox, tolerance_deg=span / 800):
-        for ring in outline.rings:
-            ax.fill(ring[:, 0], ring[:, 1], facecolor="#f4f1ea", edgecolor="#a39e93", linewidth=0.5, zorder=1)
-        if outline.iso and bbox[0] < outline.label_lon < bbox[2] and bbox[1] < outline.label_lat < bbox[3]:
-            ax.text(outline.label_lon, outline.label_lat, outline.iso, fontsize=7, color="#8c867b",
-                    ha="center", va="center", zorder=2)
+    fig, ax = _frame(bbox, width_in=width_in, max_height_in=10.0, title=title, dpi=110)
     faded = route is not None
     for link in network.links:
         xs, ys = zip(*network.link_geometry(link))
@@ -91,11 +106,6 @@ def draw_map(
             ax.annotate(name, (x, y), xytext=(6, 6), textcoords="offset points", fontsize=9,
                         fontweight="bold", zorder=9,
                         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#555", "lw": 0.5})
-    ax.set_xlim(bbox[0], bbox[2])
-    ax.set_ylim(bbox[1], bbox[3])
-    ax.set_aspect(aspect)
-    ax.set_xticks([])
-    ax.set_yticks([])
     handles = [Line2D([], [], color=c, linewidth=2.5, label=m.value) for m, c in MODE_COLOURS.items()]
     handles += [Line2D([], [], color="#555", linestyle=STATUS_DASHES[s], linewidth=1.5, label=s.value.replace("_", " "))
                 for s in Status if s is not Status.OPERATIONAL]
@@ -105,8 +115,6 @@ def draw_map(
             Line2D([], [], marker="o", markerfacecolor="white", color="#111", linestyle="none", label="transfer"),
         ]
     ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9)
-    if title:
-        fig.suptitle(title, fontsize=12, x=0.01, ha="left", y=0.985)
     return fig
 
 
@@ -123,24 +131,9 @@ def figure_bytes(fig, fmt: str) -> bytes:
 def draw_comparison_map(network: Network, pairs, *, title: str = "", width_in: float = 11.0):
     """Routes before (grey, dashed) and after (by mode) for each (before, after) pair; either
     side may be None (a lane cut or opened)."""
-    from matplotlib.figure import Figure
-
-    from corridors.geo.outlines import country_outlines
-
     routes = [r for pair in pairs for r in pair if r is not None]
     points = [p for r in routes for leg in r.legs for p in leg.geometry] or [(n.lon, n.lat) for n in network.nodes]
-    bbox = _extent(points)
-    aspect = 1 / math.cos(math.radians((bbox[1] + bbox[3]) / 2))
-    height_in = max(4.0, min(9.0, width_in * (bbox[3] - bbox[1]) * aspect / (bbox[2] - bbox[0])))
-    fig = Figure(figsize=(width_in, height_in), dpi=100)
-    ax = fig.add_axes((0.01, 0.01, 0.98, 0.93 if title else 0.98))
-    ax.set_facecolor("#dfeaf2")
-    span = max(bbox[2] - bbox[0], bbox[3] - bbox[1])
-    for outline in country_outlines(bbox, tolerance_deg=span / 800):
-        for ring in outline.rings:
-            ax.fill(ring[:, 0], ring[:, 1], facecolor="#f4f1ea", edgecolor="#a39e93", linewidth=0.5, zorder=1)
-        if outline.iso and bbox[0] < outline.label_lon < bbox[2] and bbox[1] < outline.label_lat < bbox[3]:
-            ax.text(outline.label_lon, outline.label_lat, outline.iso, fontsize=7, color="#8c867b", ha="center", zorder=2)
+    fig, ax = _frame(_extent(points), width_in=width_in, max_height_in=9.0, title=title, dpi=100)
     for before, after in pairs:
         if before is not None:
             for leg in before.legs:
@@ -154,18 +147,11 @@ def draw_comparison_map(network: Network, pairs, *, title: str = "", width_in: f
             if r is not None and r.legs:
                 for (x, y), name in ((r.legs[0].geometry[0], r.origin_name), (r.legs[-1].geometry[-1], r.destination_name)):
                     ax.annotate(name.rsplit(",", 1)[0], (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7, zorder=9)
-    ax.set_xlim(bbox[0], bbox[2])
-    ax.set_ylim(bbox[1], bbox[3])
-    ax.set_aspect(aspect)
-    ax.set_xticks([])
-    ax.set_yticks([])
     from matplotlib.lines import Line2D
 
     handles = [Line2D([], [], color="#555", linestyle=(0, (2, 2)), label="before")]
     handles += [Line2D([], [], color=c, linewidth=2.5, label=f"after: {m.value}") for m, c in MODE_COLOURS.items()]
     ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9)
-    if title:
-        fig.suptitle(title, fontsize=12, x=0.01, ha="left", y=0.985)
     return fig
 
 
