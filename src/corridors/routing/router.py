@@ -167,9 +167,11 @@ def route(network: Network, origin: str, destination: str, options: RouteOptions
     Examples
     --------
     >>> from corridors import load_atlas, route
-    >>> r = route(load_atlas(), "Baku", "Tbilisi")   # doctest: +SKIP
-    >>> r.legs[0].mode                                # doctest: +SKIP
-    'rail'
+    >>> r = route(load_atlas(), "Baku", "Tbilisi")
+    >>> r.origin_name, r.destination_name
+    ('Baku, AZ', 'Tbilisi, GE')
+    >>> [b.from_country + ">" + b.to_country for b in r.border_crossings]
+    ['AZ>GE']
     """
     query = _prepare(network, origin, destination, options or RouteOptions())
     found = query.solve(_kernel.masked(query.weights, query.masks))
