@@ -46,6 +46,9 @@ def _import_without_scgraph(module_name: str) -> types.ModuleType:
         else:
             sys.modules["scgraph.core"] = saved
         sys.modules.pop(module_name, None)
+        parent, _, child = module_name.rpartition(".")
+        if parent in sys.modules and hasattr(sys.modules[parent], child):
+            delattr(sys.modules[parent], child)  # else the package keeps the big lists alive
 
 
 def graph_arrays(graph: list[dict[int, float]], nodes: list[list[float]]
