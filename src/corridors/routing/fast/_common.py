@@ -13,12 +13,9 @@ from __future__ import annotations
 from typing import Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from corridors.errors import InvalidOptionError
-
-UNREACHABLE = -1
-"""Never returned; unreachable pairs have distance ``inf`` and an empty arc array."""
-
 
 class Router(Protocol):
     """A point-to-point and matrix shortest-path router over a fixed arc list."""
@@ -56,7 +53,7 @@ def check_arcs(n_nodes: int, tail: np.ndarray, head: np.ndarray) -> tuple[np.nda
     return t, h
 
 
-def check_nodes(n_nodes: int, nodes: np.ndarray | int, what: str) -> np.ndarray:
+def check_nodes(n_nodes: int, nodes: ArrayLike, what: str) -> np.ndarray:
     """Node ids as an int64 array, every one within ``0..n_nodes-1``."""
     a = np.atleast_1d(np.asarray(nodes, dtype=np.int64))
     if len(a) and (a.min() < 0 or a.max() >= n_nodes):

@@ -10,15 +10,20 @@ Three phases, each cheaper and more frequent than the one before:
 3. queries: microseconds to a millisecond each, with the input-arc indices of the path.
 
 pyroutingkit works on ``uint32`` weights and treats ``INF_WEIGHT = 2**31 - 1`` as a closed arc;
-any path whose length reaches ``INF_WEIGHT`` is reported unreachable, silently. So weights are
-quantised to multiples of ``resolution`` (see :mod:`corridors.routing.fast._common`) and
-:meth:`customize` refuses weights whose quantised sum could reach ``INF_WEIGHT``: the bound is the
-sum over nodes of each node's largest open outgoing weight, which no simple path can exceed.
+any path whose length reaches ``INF_WEIGHT`` is reported unreachable (stored sums never wrap:
+``2 * INF_WEIGHT`` fits in ``uint32``). Weights are quantised to multiples of ``resolution`` (see
+:mod:`corridors.routing.fast._common`); at 1 m that caps a distance at 2.1 million km. When the
+cheap bound (the sum over nodes of each node's largest open outgoing weight, which no simple path
+exceeds) reaches ``INF_WEIGHT``, :meth:`customize` also labels strongly connected components, and
+a query that finds no path between two nodes of one component raises instead of answering ``inf``
+(a pair reachable one way only is not caught: keep distances under ``INF_WEIGHT * resolution``).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from corridors.errors import InvalidOptionError
 from corridors.routing.fast._common import check_arcs, check_nodes, quantise
@@ -45,9 +50,10 @@ class CCHRouter:
     (3.0, array([1, 2]))
     """
 
-    def __init__(self, n_nodes: int, tail: np.ndarray, resolution: float, topology: object) -> None:
+    def __init__(self, n_nodes: int, tail: np.ndarray, head: np.ndarray, resolution: float, topology: object) -> None:
         self.n_nodes, self.resolution = n_nodes, resolution
-        self._tail = tail
+        self._tail, self._head = tail, head
+        self._component: np.ndarray | None = None  # set when distances might reach INF_WEIGHT
         self._topology = topology
         self._metric = pyroutingkit.CCHMetric(topology)
         self._weights = np.full(len(tail), float(pyroutingkit.INF_WEIGHT))
@@ -77,20 +83,31 @@ class CCHRouter:
             raise InvalidOptionError(f"latitude/longitude need {n_nodes} values, got {len(lat)}/{len(lon)}")
         topology = pyroutingkit.CCHTopology()
         topology.build(t.astype(np.uint32), h.astype(np.uint32), lat, lon, n_nodes)
-        return cls(n_nodes, t, resolution, topology)
+        return cls(n_nodes, t, h, resolution, topology)
 
     def _to_uint32(self, w: np.ndarray) -> np.ndarray:
-        """Quantised weights as uint32 with closed arcs at INF_WEIGHT, after the overflow check."""
+        """Quantised weights as uint32, closed arcs at INF_WEIGHT; labels components if needed."""
         inf = pyroutingkit.INF_WEIGHT
         closed = ~np.isfinite(w)
+        if (w[~closed] >= inf).any():
+            raise InvalidOptionError(f"a weight reaches {inf} units at resolution={self.resolution}; use a coarser one")
         largest = np.zeros(self.n_nodes)
         np.maximum.at(largest, self._tail[~closed], w[~closed])
+        self._component = None
         if largest.sum() >= inf:
-            raise InvalidOptionError(
-                f"weights too large for the CCH engine at resolution={self.resolution}: paths could reach "
-                f"{largest.sum():.3g} units >= {inf}; use a coarser resolution or engine='scipy'"
-            )
+            ok = ~closed
+            graph = csr_matrix((np.ones(int(ok.sum())), (self._tail[ok], self._head[ok])), shape=(self.n_nodes,) * 2)
+            self._component = connected_components(graph, directed=True, connection="strong")[1]
         return np.where(closed, inf, w).astype(np.uint32)
+
+    def _unreachable(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """``inf`` for the unreachable pairs; raises if a pair is connected but beyond INF_WEIGHT."""
+        if self._component is not None and (self._component[sources] == self._component[targets]).any():
+            raise InvalidOptionError(
+                f"a distance exceeds {pyroutingkit.INF_WEIGHT} units at resolution={self.resolution}: "
+                "use a coarser resolution or engine='scipy'"
+            )
+        return np.full(len(sources), np.inf)
 
     def customize(self, weights: np.ndarray, *, threads: int = 0) -> None:
         """Set every arc's weight (``inf`` closes it); ``threads > 0`` customises in parallel."""
@@ -122,7 +139,7 @@ class CCHRouter:
         s, t = check_nodes(self.n_nodes, [source, target], "source/target")
         d, _nodes, arcs = self._metric.query(int(s), int(t))
         if d >= pyroutingkit.INF_WEIGHT:
-            return float("inf"), np.empty(0, dtype=np.int64)
+            return float(self._unreachable(s[None], t[None])[0]), np.empty(0, dtype=np.int64)
         return d * self.resolution, np.asarray(arcs, dtype=np.int64)
 
     def matrix(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -131,5 +148,6 @@ class CCHRouter:
         src = check_nodes(self.n_nodes, sources, "sources").astype(np.uint32)
         tgt = check_nodes(self.n_nodes, targets, "targets").astype(np.uint32)
         raw = self._metric.distances_many_to_many(src, tgt).astype(np.float64)
-        raw[raw >= pyroutingkit.INF_WEIGHT] = np.inf
+        i, j = np.nonzero(raw >= pyroutingkit.INF_WEIGHT)
+        raw[i, j] = self._unreachable(src[i].astype(np.int64), tgt[j].astype(np.int64))
         return raw * self.resolution

@@ -7,6 +7,8 @@ component of its source: a point-to-point query costs a full single-source searc
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
@@ -95,7 +97,7 @@ class ScipyRouter:
         while nodes[-1] != s:
             nodes.append(int(pred[nodes[-1]]))
         nodes.reverse()
-        arcs = [self._arc(u, v) for u, v in zip(nodes[:-1], nodes[1:])]
+        arcs = [self._arc(u, v) for u, v in pairwise(nodes)]
         return float(dist[t]) * self.resolution, np.asarray(arcs, dtype=np.int64)
 
     def _arc(self, u: int, v: int) -> int:

@@ -1,0 +1,125 @@
+"""The fast routers against an independent all-pairs oracle (Floyd-Warshall on the arc list)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corridors.errors import InvalidOptionError
+from corridors.routing.fast import CCHRouter, ScipyRouter, build_router, has_cch
+from corridors.routing.fast import cch as cch_module
+
+ENGINES = ["scipy", pytest.param("cch", marks=pytest.mark.skipif(not has_cch(), reason="pyroutingkit missing"))]
+
+
+def floyd_warshall(n: int, tail: np.ndarray, head: np.ndarray, w: np.ndarray) -> np.ndarray:
+    d = np.full((n, n), np.inf)
+    np.fill_diagonal(d, 0.0)
+    np.minimum.at(d, (tail, head), w)
+    for k in range(n):
+        d = np.minimum(d, d[:, k, None] + d[None, k, :])
+    return d
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """Random directed multigraphs: parallel arcs, self-loops, zero weights and closed arcs."""
+    n = draw(st.integers(1, 12))
+    m = draw(st.integers(0, 40))
+    node = st.integers(0, n - 1)
+    tail = np.array(draw(st.lists(node, min_size=m, max_size=m)), dtype=np.int64)
+    head = np.array(draw(st.lists(node, min_size=m, max_size=m)), dtype=np.int64)
+    weight = st.one_of(st.integers(0, 1000).map(float), st.just(np.inf))
+    w = np.array(draw(st.lists(weight, min_size=m, max_size=m)), dtype=float)
+    return n, tail, head, w
+
+
+def check_path(n_tail: np.ndarray, n_head: np.ndarray, w: np.ndarray, s: int, t: int, d: float, arcs: np.ndarray) -> None:
+    """The arcs chain from s to t and their weights add up to d (recomputed independently)."""
+    if not np.isfinite(d):
+        assert len(arcs) == 0
+        return
+    nodes = [s, *n_head[arcs].tolist()]
+    assert n_tail[arcs].tolist() == nodes[:-1]
+    assert nodes[-1] == t
+    assert float(w[arcs].sum()) == d
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@settings(max_examples=150, deadline=None)
+@given(g=graphs())
+def test_router_matches_oracle(engine: str, g: tuple[int, np.ndarray, np.ndarray, np.ndarray]) -> None:
+    n, tail, head, w = g
+    router = build_router(n, tail, head, engine=engine, resolution=1.0)  # type: ignore[arg-type]
+    router.customize(w)
+    oracle = floyd_warshall(n, tail, head, w)
+    nodes = np.arange(n)
+    assert np.array_equal(router.matrix(nodes, nodes), oracle)
+    for s in range(n):
+        for t in range(n):
+            d, arcs = router.path(s, t)
+            assert d == oracle[s, t] == router.distance(s, t)
+            check_path(tail, head, w, s, t, d, arcs)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@settings(max_examples=60, deadline=None)
+@given(g=graphs(), data=st.data())
+def test_update_equals_full_customize(engine: str, g: tuple[int, np.ndarray, np.ndarray, np.ndarray], data: st.DataObject) -> None:
+    """Closing and re-costing a few arcs answers as if customised from scratch."""
+    n, tail, head, w = g
+    router = build_router(n, tail, head, engine=engine, resolution=1.0)  # type: ignore[arg-type]
+    router.customize(w)
+    if len(w):
+        arcs = np.array(data.draw(st.lists(st.integers(0, len(w) - 1), min_size=1, max_size=5, unique=True)))
+        new = np.array(data.draw(st.lists(st.sampled_from([0.0, 7.0, 500.0, np.inf]), min_size=len(arcs), max_size=len(arcs))))
+        router.update(arcs, new)
+        w = w.copy()
+        w[arcs] = new
+    nodes = np.arange(n)
+    assert np.array_equal(router.matrix(nodes, nodes), floyd_warshall(n, tail, head, w))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_resolution_rounds_weights(engine: str) -> None:
+    """km weights at 1e-3 resolution: exact sums of whole metres, the same for both engines."""
+    router = build_router(3, np.array([0, 1]), np.array([1, 2]), engine=engine)  # type: ignore[arg-type]
+    router.customize(np.array([1.2344, 0.0004]))
+    assert router.distance(0, 2) == pytest.approx(1.234, abs=1e-12)
+    assert router.path(2, 0) == (float("inf"), pytest.approx(np.empty(0)))
+
+
+@pytest.mark.skipif(not has_cch(), reason="pyroutingkit missing")
+def test_cch_raises_rather_than_answer_inf_past_its_integer_range() -> None:
+    """Both ways along 0-1-2-3; 2-3 closed. 0->2 is 4e9 units, past INF_WEIGHT (2**31 - 1)."""
+    router = CCHRouter.build(4, np.array([0, 1, 1, 2, 2, 3]), np.array([1, 0, 2, 1, 3, 2]), resolution=1.0)
+    with pytest.raises(InvalidOptionError, match="coarser"):
+        router.customize(np.array([3.0e9, 1.0, 1.0, 1.0, 1.0, 1.0]))
+    router.customize(np.array([2.0e9, 2.0e9, 2.0e9, 2.0e9, np.inf, np.inf]))
+    assert router.distance(0, 1) == 2.0e9
+    assert router.distance(2, 3) == np.inf  # closed: truly unreachable
+    with pytest.raises(InvalidOptionError, match="coarser resolution"):
+        router.distance(0, 2)
+    with pytest.raises(InvalidOptionError, match="coarser resolution"):
+        router.matrix(np.array([0]), np.array([1, 2]))
+
+
+def test_cch_missing_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cch_module, "pyroutingkit", None)
+    with pytest.raises(ImportError, match=r"corridors\[world\]"):
+        build_router(2, np.array([0]), np.array([1]), engine="cch")
+    assert isinstance(build_router(2, np.array([0]), np.array([1])), ScipyRouter)
+
+
+def test_bad_input_is_rejected() -> None:
+    with pytest.raises(InvalidOptionError, match="engine"):
+        build_router(2, np.array([0]), np.array([1]), engine="fast")  # type: ignore[arg-type]
+    with pytest.raises(InvalidOptionError, match="outside"):
+        ScipyRouter.build(2, np.array([0]), np.array([2]))
+    router = ScipyRouter.build(2, np.array([0]), np.array([1]))
+    with pytest.raises(InvalidOptionError, match="customize"):
+        router.distance(0, 1)
+    with pytest.raises(InvalidOptionError, match=">= 0"):
+        router.customize(np.array([-1.0]))
