@@ -23,6 +23,10 @@ class Router(Protocol):
     n_nodes: int
     resolution: float
 
+    def sibling(self) -> Router:
+        """A router on the same preprocessing with no weights yet."""
+        ...
+
     def customize(self, weights: np.ndarray) -> None:
         """Set the weight of every arc (``inf`` closes it) for the next queries."""
 

@@ -85,6 +85,26 @@ class CCHRouter:
         topology.build(t.astype(np.uint32), h.astype(np.uint32), lat, lon, n_nodes)
         return cls(n_nodes, t, h, resolution, topology)
 
+    def sibling(self) -> CCHRouter:
+        """A router on the same topology with no metric yet: one per objective or scenario,
+        without repeating the preprocessing."""
+        return CCHRouter(self.n_nodes, self._tail, self._head, self.resolution, self._topology)
+
+    def save_topology(self, path: str) -> None:
+        """Write the metric-independent preprocessing to ``path`` (RoutingKit's format)."""
+        self._topology.save(str(path))
+
+    @classmethod
+    def from_saved(cls, n_nodes: int, tail: np.ndarray, head: np.ndarray, path: str, *, resolution: float = 1e-3) -> CCHRouter:
+        """A router on a topology written by :meth:`save_topology` for the same arcs."""
+        require_pyroutingkit()
+        t, h = check_arcs(n_nodes, tail, head)
+        topology = pyroutingkit.CCHTopology()
+        topology.load(str(path))
+        if topology.node_count() != n_nodes or topology.arc_count() != len(t):
+            raise InvalidOptionError(f"saved topology {path} does not fit these arcs")
+        return cls(n_nodes, t, h, resolution, topology)
+
     def _to_uint32(self, w: np.ndarray) -> np.ndarray:
         """Quantised weights as uint32, closed arcs at INF_WEIGHT; labels components if needed."""
         inf = pyroutingkit.INF_WEIGHT

@@ -48,6 +48,10 @@ class ScipyRouter:
         t, h = check_arcs(n_nodes, tail, head)
         return cls(n_nodes, t, h, resolution=resolution)
 
+    def sibling(self) -> ScipyRouter:
+        """A router on the same arcs with no weights yet."""
+        return ScipyRouter(self.n_nodes, self._tail, self._head, resolution=self.resolution)
+
     def customize(self, weights: np.ndarray) -> None:
         """Set every arc's weight (``inf`` closes it): builds the CSR matrix of cheapest arcs."""
         self._weights = quantise(weights, len(self._tail), self.resolution)

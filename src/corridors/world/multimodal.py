@@ -1,0 +1,275 @@
+"""The world multimodal graph: the world base layers with the curated atlas stitched over them.
+
+Nodes are the rail, road and sea layers' nodes followed by the atlas's compiled states. Arcs:
+
+- ``BASE``: a layer's own edges (km from the layer; time, cost and CO2e from the atlas's mode
+  parameters);
+- ``BORDER``: a rail or road base edge joining two countries. Where the atlas has any crossing of
+  that mode between the two countries the edge is dropped: the atlas's crossings, with their
+  status, dwell and fee, are the only way across (so a border the atlas or a scenario closes is
+  never crossed). Elsewhere it is a default crossing (``data/world/crossings.yaml``), with a
+  gauge change on rail where the countries' gauges differ;
+- ``ATLAS``: the atlas's compiled edges (links with their borders, transfers, gauge changes);
+- ``CONNECT``: an atlas node's layer states joined to the nearest base node of the same mode;
+- ``PORT``: transfers between a sea port's lane node and the nearest road and rail nodes.
+
+Where the atlas and a base layer describe the same corridor, both are in the graph; the atlas
+adds what the base layers lack (status, gauge, borders, transfers), and its crossings are the
+only ones between the countries it covers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from importlib.resources import files
+from typing import Mapping
+
+import numpy as np
+import yaml
+
+from corridors.graph import compile_graph
+from corridors.graph.compile import MultimodalGraph
+from corridors.model import Mode, Network
+from corridors.world.graphs import unit_vectors
+from corridors.world.layers import BaseLayer
+from corridors.world.marnet import Ports
+
+MODES = list(Mode)
+LAYER_MODE = {"rail": Mode.RAIL, "road": Mode.ROAD, "sea": Mode.SEA}
+
+
+class ArcKind(IntEnum):
+    BASE = 0
+    BORDER = 1
+    ATLAS = 2
+    CONNECT = 3
+    PORT = 4
+
+
+@dataclass(frozen=True, eq=False)
+class WorldGraph:
+    """Arrays of the world graph (see the module docstring). Per arc: ``tail``, ``head``, ``kind``,
+    ``mode`` (index into ``list(Mode)``, -1 for transfers), ``distance_km``, ``time_h``,
+    ``cost_usd`` (per TEU-equivalent), ``co2e_kg_per_t``, ``co2e_kg_per_teu``, ``opens_year``
+    (first year usable), ``chokepoint`` (index into ``chokepoints``, -1), ``atlas_edge`` (index
+    into ``atlas_graph``'s edges, -1), ``border_from``/``border_to`` (country codes of a base
+    border arc, -1). Per node: ``lon``, ``lat``, ``country`` (index into ``countries``, -1),
+    ``layer`` (0 rail, 1 road, 2 sea, 3 atlas) and ``ref`` (index in its layer or atlas state)."""
+
+    atlas_graph: MultimodalGraph
+    layers: Mapping[str, BaseLayer]
+    ports: Ports | None
+    offsets: Mapping[str, int]
+    countries: tuple[str, ...]
+    chokepoints: tuple[str, ...]
+    lon: np.ndarray
+    lat: np.ndarray
+    country: np.ndarray
+    layer: np.ndarray
+    ref: np.ndarray
+    tail: np.ndarray
+    head: np.ndarray
+    kind: np.ndarray
+    mode: np.ndarray
+    distance_km: np.ndarray
+    time_h: np.ndarray
+    cost_usd: np.ndarray
+    co2e_kg_per_t: np.ndarray
+    co2e_kg_per_teu: np.ndarray
+    opens_year: np.ndarray
+    chokepoint: np.ndarray
+    atlas_edge: np.ndarray
+    border_from: np.ndarray
+    border_to: np.ndarray
+
+    @property
+    def atlas(self) -> Network:
+        return self.atlas_graph.network
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.lon)
+
+    @property
+    def n_arcs(self) -> int:
+        return len(self.tail)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(getattr(self, f).nbytes for f in self.__dataclass_fields__
+                   if isinstance(getattr(self, f), np.ndarray))
+
+
+def load_crossing_rules() -> dict:
+    """``data/world/crossings.yaml``: default crossings, gauges by country, snap radii."""
+    text = files("corridors.data").joinpath("world", "crossings.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+class _Arcs:
+    """Accumulates arc arrays chunk by chunk."""
+
+    FIELDS = ("tail", "head", "kind", "mode", "distance_km", "time_h", "cost_usd", "co2e_kg_per_t",
+              "co2e_kg_per_teu", "opens_year", "chokepoint", "atlas_edge", "border_from", "border_to")
+    DTYPES = {"tail": np.int32, "head": np.int32, "kind": np.int8, "mode": np.int8, "opens_year": np.int16,
+              "chokepoint": np.int16, "atlas_edge": np.int32, "border_from": np.int16, "border_to": np.int16}
+
+    def __init__(self) -> None:
+        self.chunks: dict[str, list[np.ndarray]] = {f: [] for f in self.FIELDS}
+
+    def add(self, tail, head, kind, **values) -> None:
+        n = len(tail)
+        defaults = {"mode": -1, "distance_km": 0.0, "time_h": 0.0, "cost_usd": 0.0, "co2e_kg_per_t": 0.0,
+                    "co2e_kg_per_teu": 0.0, "opens_year": 0, "chokepoint": -1, "atlas_edge": -1,
+                    "border_from": -1, "border_to": -1}
+        self.chunks["tail"].append(np.asarray(tail))
+        self.chunks["head"].append(np.asarray(head))
+        self.chunks["kind"].append(np.full(n, int(kind)))
+        for name, default in defaults.items():
+            value = values.get(name, default)
+            self.chunks[name].append(np.broadcast_to(np.asarray(value), (n,)))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        out = {}
+        for name in self.FIELDS:
+            dtype = self.DTYPES.get(name, np.float32)
+            joined = np.concatenate(self.chunks[name]) if self.chunks[name] else np.empty(0)
+            out[name] = joined.astype(dtype)
+            out[name].flags.writeable = False
+        return out
+
+
+def _nearest(lon: np.ndarray, lat: np.ndarray, qlon: np.ndarray, qlat: np.ndarray, radius_km: float):
+    """Index of the nearest point of (lon, lat) to each query and its distance (km); -1 beyond
+    ``radius_km``."""
+    from scipy.spatial import cKDTree
+
+    from corridors.geo import EARTH_RADIUS_KM
+
+    if len(lon) == 0 or len(qlon) == 0:
+        return np.full(len(qlon), -1), np.full(len(qlon), np.inf)
+    chord, idx = cKDTree(unit_vectors(lon, lat)).query(unit_vectors(qlon, qlat))
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0, 1))
+    return np.where(km <= radius_km, idx, -1), km
+
+
+def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Ports | None = None) -> WorldGraph:
+    """Stitch ``atlas`` over the base ``layers`` (any of ``rail``, ``road``, ``sea``)."""
+    rules = load_crossing_rules()
+    params = atlas.parameters
+    graph = compile_graph(atlas)
+    countries = sorted({c for layer in layers.values() for c in layer.countries} | {n.country for n in atlas.nodes})
+    code = {c: i for i, c in enumerate(countries)}
+    chokepoints = layers["sea"].chokepoints if "sea" in layers else ()
+    gauge_of = np.full(len(countries), 1435, dtype=np.int32)
+    for gauge, members in rules["rail_gauge_mm"].items():
+        for c in members:
+            if c in code:
+                gauge_of[code[c]] = int(gauge)
+
+    offsets, lon, lat, country, layer_id, ref = {}, [], [], [], [], []
+    total = 0
+    for i, name in enumerate(("rail", "road", "sea")):
+        if name not in layers:
+            continue
+        layer = layers[name]
+        remap = np.asarray([code[c] for c in layer.countries] + [-1], dtype=np.int16)
+        offsets[name] = total
+        lon.append(np.asarray(layer.lon))
+        lat.append(np.asarray(layer.lat))
+        country.append(remap[np.where(layer.country >= 0, layer.country, len(layer.countries))])
+        layer_id.append(np.full(layer.n_nodes, i, dtype=np.int8))
+        ref.append(np.arange(layer.n_nodes, dtype=np.int32))
+        total += layer.n_nodes
+    offsets["atlas"] = total
+    nodes = atlas.nodes
+    state_node = graph.state_node
+    lon.append(np.asarray([nodes[i].lon for i in state_node]))
+    lat.append(np.asarray([nodes[i].lat for i in state_node]))
+    country.append(np.asarray([code[nodes[i].country] for i in state_node], dtype=np.int16))
+    layer_id.append(np.full(graph.n_states, 3, dtype=np.int8))
+    ref.append(np.arange(graph.n_states, dtype=np.int32))
+    lon, lat, country = np.concatenate(lon), np.concatenate(lat), np.concatenate(country)
+
+    arcs = _Arcs()
+    atlas_pairs = {(frozenset((b.country_a, b.country_b)), b.mode) for b in atlas.borders}
+    for name, layer in layers.items():
+        mode = LAYER_MODE[name]
+        mp = params.modes[mode]
+        o = offsets[name]
+        tail, head = layer.tail().astype(np.int64) + o, np.asarray(layer.head).astype(np.int64) + o
+        km = np.asarray(layer.length_km, dtype=np.float64)
+        values = dict(mode=MODES.index(mode), distance_km=km, time_h=km / mp.speed_kmh,
+                      cost_usd=km * mp.cost_usd_per_teu_km, co2e_kg_per_t=km * mp.co2e_g_per_tkm / 1000)
+        if name == "sea":
+            arcs.add(tail, head, ArcKind.BASE, chokepoint=np.asarray(layer.chokepoint), **values)
+            continue
+        ct, ch = country[tail], country[head]
+        crossing = (ct != ch) & (ct >= 0) & (ch >= 0)
+        covered = np.zeros(len(tail), dtype=bool)
+        for pair_a, pair_b in set(zip(ct[crossing].tolist(), ch[crossing].tolist())):
+            if (frozenset((countries[pair_a], countries[pair_b])), mode) in atlas_pairs:
+                covered |= (ct == pair_a) & (ch == pair_b)
+        inland = ~crossing
+        arcs.add(tail[inland], head[inland], ArcKind.BASE, **{k: (v[inland] if isinstance(v, np.ndarray) else v) for k, v in values.items()})
+        default = crossing & ~covered
+        rule = rules["default_crossing"][name]
+        time_h, cost = values["time_h"][default] + rule["dwell_h"], values["cost_usd"][default] + rule["fee_usd"]
+        if mode is Mode.RAIL:
+            change = gauge_of[ct[default]] != gauge_of[ch[default]]
+            time_h = time_h + change * params.gauge_change_time_h
+            cost = cost + change * params.gauge_change_cost_usd_per_teu
+        arcs.add(tail[default], head[default], ArcKind.BORDER, mode=values["mode"], distance_km=km[default],
+                 time_h=time_h, cost_usd=cost, co2e_kg_per_t=values["co2e_kg_per_t"][default],
+                 border_from=ct[default], border_to=ch[default])
+
+    oa = offsets["atlas"]
+    arcs.add(graph.tail.astype(np.int64) + oa, graph.head.astype(np.int64) + oa, ArcKind.ATLAS,
+             mode=graph.mode, distance_km=graph.distance_km, time_h=graph.run_time_h + graph.border_time_h,
+             cost_usd=graph.run_cost_usd + graph.border_cost_usd, co2e_kg_per_t=graph.co2e_kg_per_t,
+             co2e_kg_per_teu=graph.co2e_kg_per_teu, opens_year=graph.opens_year,
+             atlas_edge=np.arange(graph.n_edges))
+
+    snap = rules["snap_km"]
+    layer_of_state = np.asarray([graph.layers[i].mode.value for i in graph.state_layer])
+    for name, layer in layers.items():
+        mode = LAYER_MODE[name]
+        arrivals = np.flatnonzero((layer_of_state == name) & (np.arange(graph.n_states) % 2 == 0))
+        if not len(arrivals):
+            continue
+        near, km = _nearest(np.asarray(layer.lon), np.asarray(layer.lat), lon[oa + arrivals], lat[oa + arrivals], snap[name])
+        ok = near >= 0
+        base = near[ok] + offsets[name]
+        states = arrivals[ok] + oa
+        mp = params.modes[mode]
+        values = dict(mode=MODES.index(mode), distance_km=km[ok], time_h=km[ok] / mp.speed_kmh,
+                      cost_usd=km[ok] * mp.cost_usd_per_teu_km, co2e_kg_per_t=km[ok] * mp.co2e_g_per_tkm / 1000)
+        arcs.add(base, states, ArcKind.CONNECT, **values)  # base node -> atlas arrival
+        arcs.add(states + 1, base, ArcKind.CONNECT, **values)  # atlas departure -> base node
+
+    if ports is not None and "sea" in layers:
+        sea_nodes = np.asarray(ports.node, dtype=np.int64)
+        valid = sea_nodes >= 0
+        for name in ("road", "rail"):
+            if name not in layers:
+                continue
+            transfer = params.transfer(Mode.SEA, LAYER_MODE[name])
+            if transfer is None:
+                continue
+            layer = layers[name]
+            near, km = _nearest(np.asarray(layer.lon), np.asarray(layer.lat), ports.lon, ports.lat, rules["port_land_km"])
+            ok = valid & (near >= 0)
+            sea, land = sea_nodes[ok] + offsets["sea"], near[ok] + offsets[name]
+            values = dict(time_h=transfer.time_h, cost_usd=transfer.cost_usd_per_teu, co2e_kg_per_teu=transfer.co2e_kg_per_teu)
+            arcs.add(sea, land, ArcKind.PORT, **values)
+            arcs.add(land, sea, ArcKind.PORT, **values)
+
+    data = arcs.arrays()
+    for array in (lon, lat, country):
+        array.flags.writeable = False
+    return WorldGraph(
+        atlas_graph=graph, layers=dict(layers), ports=ports, offsets=offsets, countries=tuple(countries),
+        chokepoints=tuple(chokepoints), lon=lon, lat=lat, country=country,
+        layer=np.concatenate(layer_id), ref=np.concatenate(ref), **data,
+    )

@@ -1,0 +1,300 @@
+"""Route anywhere on the world graph: places of the atlas, sea ports or coordinates.
+
+The metric-independent preprocessing (a customizable contraction hierarchy when pyroutingkit is
+installed, else scipy Dijkstra) is built once per world graph and cached on disk; each
+objective, year and set of closures is a *customisation* of it (tens to hundreds of ms), kept
+for reuse, so answering again after a scenario change costs a re-customisation, not a rebuild.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from corridors.errors import InvalidOptionError, NoRouteError, UnknownPlaceError
+from corridors.geo import haversine_km
+from corridors.model import Mode
+from corridors.routing._build import build_route
+from corridors.routing.fast import build_router
+from corridors.routing.options import OBJECTIVES, cargo_unit
+from corridors.routing.places import resolve_place
+from corridors.routing.result import BorderStep, Leg, Route, TransferStep
+from corridors.world.cache import cache_root
+from corridors.world.multimodal import MODES, ArcKind, WorldGraph
+
+DEFAULT_CLOSED = frozenset({"bering_arctic"})
+"""Chokepoints closed unless asked: marnet's Arctic lanes are not a freight route today."""
+_COORDS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+LAYER_NAMES = ("rail", "road", "sea", "atlas")
+SOURCES = {"rail": "osm-scgraph-rail", "road": "osm-scgraph-road", "sea": "searoute-marnet"}
+
+
+@dataclass(frozen=True)
+class WorldOptions:
+    """Objective and rules of a world route. ``closed_chokepoints`` are ids of
+    ``data/world/chokepoints.yaml`` (the Arctic is closed by default)."""
+
+    objective: str = "generalized"
+    cargo: str = "teu"
+    year: int | None = None
+    modes: frozenset[Mode] | None = None
+    avoid_countries: frozenset[str] = frozenset()
+    closed_chokepoints: frozenset[str] = DEFAULT_CLOSED
+    value_of_time_usd_per_teu_h: float | None = None
+    carbon_price_usd_per_t: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.objective not in OBJECTIVES:
+            raise InvalidOptionError(f"unknown objective {self.objective!r}; choose one of: {', '.join(OBJECTIVES)}")
+
+
+@dataclass(frozen=True)
+class _Endpoint:
+    label: str
+    nodes: np.ndarray
+    snap_km: float
+
+
+class WorldRouter:
+    """Routes on a :class:`WorldGraph`; see the module docstring."""
+
+    def __init__(self, world: WorldGraph, *, engine: str = "auto", cache_dir: str | Path | None = None) -> None:
+        self.world = world
+        self._metrics: OrderedDict[tuple, object] = OrderedDict()
+        self._base = self._preprocess(engine, cache_dir)
+
+    def _preprocess(self, engine: str, cache_dir):
+        w = self.world
+        digest = hashlib.sha256(w.tail.tobytes() + w.head.tobytes()).hexdigest()[:24]
+        path = cache_root(cache_dir) / "world" / f"cch-{w.n_nodes}-{digest}"
+        router = None
+        if engine in ("auto", "cch"):
+            try:
+                from corridors.routing.fast.cch import CCHRouter
+
+                if path.is_dir():
+                    router = CCHRouter.from_saved(w.n_nodes, w.tail, w.head, str(path) + "/")
+            except (ImportError, InvalidOptionError, RuntimeError, OSError):
+                router = None
+        if router is None:
+            router = build_router(w.n_nodes, w.tail, w.head, engine=engine, latitude=w.lat, longitude=w.lon)
+            if hasattr(router, "save_topology"):
+                import shutil
+
+                tmp = path.with_name(path.name + ".tmp")
+                try:  # a folder of RoutingKit files, renamed into place when complete
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    tmp.mkdir(parents=True)
+                    router.save_topology(str(tmp) + "/")
+                    shutil.rmtree(path, ignore_errors=True)
+                    tmp.rename(path)
+                except (OSError, RuntimeError):
+                    shutil.rmtree(tmp, ignore_errors=True)
+        return router
+
+    # weights ------------------------------------------------------------------------------------
+    def weights(self, options: WorldOptions) -> np.ndarray:
+        """Weight of every arc for ``options``; ``inf`` where a rule forbids the arc."""
+        w = self.world
+        params = w.atlas.parameters
+        cargo = cargo_unit(params, options.cargo)
+        time_h = w.time_h.astype(np.float64)
+        cost = w.cost_usd.astype(np.float64) * cargo.teu_equivalent
+        co2 = w.co2e_kg_per_t.astype(np.float64) * cargo.mass_t + w.co2e_kg_per_teu.astype(np.float64) * cargo.teu_equivalent
+        weight = {
+            "time": time_h, "cost": cost, "co2": co2 + 1e-6 * time_h,
+            "distance": w.distance_km.astype(np.float64) + 1e-6 * time_h,
+        }.get(options.objective)
+        if weight is None:
+            vot = params.value_of_time_usd_per_teu_h if options.value_of_time_usd_per_teu_h is None else options.value_of_time_usd_per_teu_h
+            carbon = params.carbon_price_usd_per_t if options.carbon_price_usd_per_t is None else options.carbon_price_usd_per_t
+            weight = cost + vot * cargo.teu_equivalent * time_h + carbon * co2 / 1000
+        ok = w.opens_year <= (options.year or w.atlas.as_of_year)
+        unknown = sorted(set(options.closed_chokepoints) - set(w.chokepoints))
+        if unknown and w.chokepoints:
+            raise InvalidOptionError(f"unknown chokepoint(s) {', '.join(unknown)}; known: {', '.join(w.chokepoints)}")
+        for name in options.closed_chokepoints:
+            if name in w.chokepoints:
+                ok &= w.chokepoint != w.chokepoints.index(name)
+        if options.modes is not None:
+            allowed = np.zeros(len(MODES) + 1, dtype=bool)
+            allowed[[MODES.index(Mode(m)) for m in options.modes]] = True
+            allowed[-1] = True
+            ok &= allowed[w.mode]
+        for code in options.avoid_countries:
+            if code in w.countries:
+                c = w.countries.index(code)
+                ok &= (w.country[w.tail] != c) & (w.country[w.head] != c)
+        return np.where(ok, weight, np.inf)
+
+    def _metric(self, options: WorldOptions):
+        key = dataclasses.astuple(options)
+        metric = self._metrics.get(key)
+        if metric is None:
+            metric = self._base.sibling()
+            metric.customize(self.weights(options))
+            self._metrics[key] = metric
+            while len(self._metrics) > 8:
+                self._metrics.popitem(last=False)
+        self._metrics.move_to_end(key)
+        return metric
+
+    # places -------------------------------------------------------------------------------------
+    def endpoint(self, query: str, role: str) -> _Endpoint:
+        """Nodes a route may start (``role="origin"``) or end at for a place query."""
+        w = self.world
+        coords = _COORDS.match(query)
+        if coords:
+            lat, lon = float(coords.group(1)), float(coords.group(2))
+            nodes, best = [], np.inf
+            for name in ("road", "rail", "sea"):
+                if name not in w.offsets or name not in w.layers:
+                    continue
+                layer = w.layers[name]
+                km = haversine_km(lon, lat, layer.lon, layer.lat)
+                i = int(np.argmin(km))
+                if km[i] <= (50 if name == "road" else 10):
+                    nodes.append(w.offsets[name] + i)
+                    best = min(best, float(km[i]))
+            if not nodes:
+                raise UnknownPlaceError(query, what="place (nothing of the world layers within 50 km of)")
+            return _Endpoint(f"{lat:.3f}, {lon:.3f}", np.asarray(nodes), best)
+        try:
+            node = resolve_place(w.atlas, query).node
+        except UnknownPlaceError:
+            found = w.ports.find(query) if w.ports is not None else []
+            if not found or "sea" not in w.offsets:
+                raise
+            port = found[0]
+            return _Endpoint(f"{w.ports.name[port]}, {w.ports.country[port]}",
+                             np.asarray([w.offsets["sea"] + int(w.ports.node[port])]), 0.0)
+        g = w.atlas_graph
+        states = g.departures(node.id) if role == "origin" else g.arrivals(node.id)
+        return _Endpoint(node.label, states.astype(np.int64) + w.offsets["atlas"], 0.0)
+
+    # routing ------------------------------------------------------------------------------------
+    def route(self, origin: str, destination: str, options: WorldOptions | None = None) -> Route:
+        """The best route between two places anywhere the layers reach."""
+        options = options or WorldOptions()
+        o, d = self.endpoint(origin, "origin"), self.endpoint(destination, "destination")
+        metric = self._metric(options)
+        distances = metric.matrix(o.nodes, d.nodes)
+        i, j = np.unravel_index(np.argmin(distances), distances.shape)
+        if not np.isfinite(distances[i, j]):
+            raise NoRouteError(o.label, d.label, [
+                "the world layers do not join these places under these rules (closed chokepoints: "
+                + (", ".join(sorted(options.closed_chokepoints)) or "none") + ")"])
+        value, arcs = metric.path(int(o.nodes[i]), int(d.nodes[j]))
+        return build_world_route(self.world, arcs, options, o.label, d.label, value, (o.snap_km, d.snap_km))
+
+
+def _node_label(world: WorldGraph, node: int) -> str:
+    layer = LAYER_NAMES[world.layer[node]]
+    if layer == "atlas":
+        return world.atlas.nodes[world.atlas_graph.state_node[world.ref[node]]].label
+    code = world.country[node]
+    country = world.countries[code] if code >= 0 else "sea"
+    return f"{world.lat[node]:.2f}, {world.lon[node]:.2f} ({country})"
+
+
+def build_world_route(world: WorldGraph, arcs: np.ndarray, options: WorldOptions, origin: str, destination: str,
+                      value: float, snaps_km: tuple[float, float]) -> Route:
+    """Legs, borders and transfers of a world path (arc indices in travel order)."""
+    params = world.atlas.parameters
+    cargo = cargo_unit(params, options.cargo)
+    steps: list = []
+    km = 0.0
+    run: list[int] = []
+
+    def close_run() -> None:
+        nonlocal km
+        if not run:
+            return
+        first, last = int(world.tail[run[0]]), int(world.head[run[-1]])
+        mode = MODES[world.mode[run[0]]]
+        mp = params.modes[mode]
+        dist = float(world.distance_km[run].sum())
+        layers = {LAYER_NAMES[world.layer[int(world.tail[a])]] for a in run} - {"atlas"}
+        choke = [world.chokepoints[c] for c in dict.fromkeys(world.chokepoint[run].tolist()) if c >= 0]
+        nodes = [first, *(int(world.head[a]) for a in run)]
+        countries = [world.countries[c] for c in dict.fromkeys(world.country[nodes].tolist()) if c >= 0]
+        steps.append(Leg(
+            mode=mode.value, from_id=f"world:{first}", to_id=f"world:{last}", from_name=_node_label(world, first),
+            to_name=_node_label(world, last), start_km=km, distance_km=dist, time_h=dist / mp.speed_kmh,
+            cost_usd=dist * mp.cost_usd_per_teu_km * cargo.teu_equivalent,
+            co2e_kg=dist * mp.co2e_g_per_tkm / 1000 * cargo.mass_t, countries=tuple(countries), link_ids=(),
+            status="operational", opens_year=None, gauge_mm=None, corridors=tuple(choke),
+            source_ids=tuple(dict.fromkeys([*(SOURCES[x] for x in sorted(layers)), *mp.source_ids])),
+            geometry=tuple((float(world.lon[n]), float(world.lat[n])) for n in nodes),
+        ))
+        km += dist
+        run.clear()
+
+    i = 0
+    arcs = [int(a) for a in arcs]
+    while i < len(arcs):
+        a = arcs[i]
+        kind = world.kind[a]
+        if kind == ArcKind.ATLAS:
+            close_run()
+            j = i
+            while j < len(arcs) and world.kind[arcs[j]] == ArcKind.ATLAS:
+                j += 1
+            edges = [int(world.atlas_edge[x]) for x in arcs[i:j]]
+            g = world.atlas_graph
+            first = world.atlas.nodes[g.state_node[g.tail[edges[0]]]]
+            last = world.atlas.nodes[g.state_node[g.head[edges[-1]]]]
+            part = build_route(g, edges, cargo, origin=first, destination=last, objective=options.objective,
+                               objective_value=0.0, year=options.year or world.atlas.as_of_year)
+            for step in part.steps:
+                if isinstance(step, Leg):
+                    steps.append(dataclasses.replace(step, start_km=step.start_km + km))
+                else:
+                    steps.append(dataclasses.replace(step, at_km=step.at_km + km))
+            km += part.distance_km
+            i = j
+            continue
+        if kind in (ArcKind.BASE, ArcKind.CONNECT):
+            if run and world.mode[run[-1]] != world.mode[a]:
+                close_run()
+            run.append(a)
+        elif kind == ArcKind.BORDER:
+            run.append(a)
+            close_run()
+            mode = MODES[world.mode[a]]
+            mp = params.modes[mode]
+            dist = float(world.distance_km[a])
+            dwell = float(world.time_h[a]) - dist / mp.speed_kmh
+            fee = (float(world.cost_usd[a]) - dist * mp.cost_usd_per_teu_km) * cargo.teu_equivalent
+            a_from, a_to = world.countries[world.border_from[a]], world.countries[world.border_to[a]]
+            node = int(world.head[a])
+            steps.append(BorderStep(
+                border_id="", name=f"{a_from}-{a_to} {mode.value} crossing (default)", mode=mode.value,
+                from_country=a_from, to_country=a_to, at_km=km, time_h=dwell, time_p90_h=None, cost_usd=fee,
+                status="operational", link_id="", source_ids=("carec-cpmm-2022", "assumption-world-gauges"),
+                lon=float(world.lon[node]), lat=float(world.lat[node]),
+            ))
+        else:  # PORT transfer
+            close_run()
+            t, h = int(world.tail[a]), int(world.head[a])
+            modes = [LAYER_NAMES[world.layer[t]], LAYER_NAMES[world.layer[h]]]
+            transfer = params.transfer(Mode(modes[0]), Mode(modes[1]))
+            steps.append(TransferStep(
+                at_id=f"world:{h}", at_name=_node_label(world, h), kind="transfer", from_mode=modes[0], to_mode=modes[1],
+                at_km=km, time_h=float(world.time_h[a]), cost_usd=float(world.cost_usd[a]) * cargo.teu_equivalent,
+                co2e_kg=float(world.co2e_kg_per_teu[a]) * cargo.teu_equivalent,
+                source_ids=(transfer.source_ids if transfer else ()), lon=float(world.lon[h]), lat=float(world.lat[h]),
+            ))
+        i += 1
+    close_run()
+    return Route(
+        origin_id="", destination_id="", origin_name=origin, destination_name=destination,
+        objective=options.objective, objective_value=value, year=options.year or world.atlas.as_of_year,
+        cargo=cargo, steps=tuple(steps), snaps_km=snaps_km,
+    )
