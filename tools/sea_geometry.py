@@ -38,7 +38,9 @@ def main() -> None:
             if row["mode"] not in ("sea", "ferry"):
                 continue
             a, b = nodes[row["from"]], nodes[row["to"]]
-            lane = searoute.searoute(list(a), list(b), units="km", append_orig_dest=True)
+            # the Cape alternatives must not take the Red Sea: searoute's own restriction names
+            avoid = ["northwest"] + (["suez", "babalmandab", "panama"] if "cape" in row["corridors"].split(";") else [])
+            lane = searoute.searoute(list(a), list(b), units="km", append_orig_dest=True, restrictions=avoid)
             coords = [[round(x, 3), round(y, 3)] for x, y in lane["geometry"]["coordinates"]]
             features[row["id"]] = {
                 "type": "Feature",

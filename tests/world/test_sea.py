@@ -167,7 +167,7 @@ def passages(world_sea, origin: tuple[str, str], destination: tuple[str, str], a
 
 def test_shanghai_rotterdam_via_suez(world_sea) -> None:
     km, seen = passages(world_sea, ("Shanghai", "CN"), ("Rotterdam", "NL"), avoid=("bering_arctic",))
-    assert seen == ["malacca", "bab_el_mandeb", "suez", "gibraltar"]
+    assert seen == ["malacca", "bab_el_mandeb", "red_sea", "suez", "gibraltar"]
     assert 18_500 < km < 20_500  # searoute: 19,626 km
 
 

@@ -80,6 +80,8 @@ def route(
     geojson: Annotated[Optional[Path], typer.Option("--geojson", help="Also write the route as GeoJSON here.")] = None,
     html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML map report here.")] = None,
     scenario: Annotated[Optional[str], typer.Option("--scenario", help="Built-in scenario name or a scenario YAML file.")] = None,
+    world: Annotated[bool, typer.Option("--world", help="Route on the world rail, road and sea layers too (places, ports or lat,lon anywhere).")] = False,
+    close: Annotated[Optional[list[str]], typer.Option("--close", help="With --world: chokepoints to close, e.g. suez,bab_el_mandeb.")] = None,
     network: NetworkOption = None,
 ) -> None:
     """Find the best route from FROM to TO, leg by leg, with time, cost and CO2e."""
@@ -96,14 +98,18 @@ def route(
             avoid_countries=frozenset(_split(avoid_country)),
             avoid=tuple(_split(avoid)), via=tuple(via or ()), year=year, cargo=cargo,
         )
+        closed = _split(close)
         if scenario:
             from corridors.scenarios import apply_scenario, load_scenario, scenario_options
 
             applied = apply_scenario(net, load_scenario(scenario))
+            closed += sorted(applied.closed_chokepoints)
             net, options = applied.network, scenario_options(applied, options)
             err.print(f"under scenario {applied.name}: {len(applied.changes)} change(s) to the network"
                       + (f", {len(applied.rules)} flow rule(s)" if applied.rules else ""))
-        if alternatives > 1:
+        if world:
+            routes = [_world_route(net, origin, destination, options, closed)]
+        elif alternatives > 1:
             routes = alternative_routes(net, origin, destination, alternatives, options)
         else:
             routes = [find_route(net, origin, destination, options)]
@@ -133,6 +139,25 @@ def route(
     if html:
         write_atomic(html, route_to_html(best, net, alternatives=tuple(routes) if len(routes) > 1 else ()))
         err.print(f"wrote {html}")
+
+
+def _world_route(net, origin: str, destination: str, options, close: list[str]):
+    """A route on the world layers with the atlas (``--world``)."""
+    try:
+        from corridors.world import WorldOptions, load_world
+        from corridors.world.router import DEFAULT_CLOSED
+    except ImportError:
+        _fail("--world needs the 'world' extra: pip install 'corridors[world]'")
+    if options.via or options.avoid or options.rules:
+        _fail("--world takes --avoid-country, --modes, --year, --objective and --cargo; not --via, --avoid or flow rules yet")
+    with err.status("preparing the world layers...") as status:
+        router = load_world(net, progress=lambda message: status.update(message + "..."))
+    world_options = WorldOptions(
+        objective=options.objective, cargo=options.cargo, year=options.year, modes=options.modes,
+        avoid_countries=options.avoid_countries, closed_chokepoints=DEFAULT_CLOSED | frozenset(close),
+        value_of_time_usd_per_teu_h=options.value_of_time_usd_per_teu_h, carbon_price_usd_per_t=options.carbon_price_usd_per_t,
+    )
+    return router.route(origin, destination, world_options)
 
 
 @app.command()

@@ -52,6 +52,7 @@ class AppliedScenario:
     changes: tuple[Change, ...]
     rules: tuple[FlowRule, ...]
     avoid_countries: frozenset[str]
+    closed_chokepoints: frozenset[str]
     year: int | None
     value_of_time_usd_per_teu_h: float | None
     carbon_price_usd_per_t: float | None
@@ -366,6 +367,13 @@ def apply_scenario(network: Network, scenario: Scenario) -> AppliedScenario:
     policies = spec.policies
     for i, code in enumerate(policies.avoid_countries):
         _check_country(builder, f"policies.avoid_countries[{i}]", code)
+    if policies.closed_chokepoints:
+        from corridors.world.chokepoints import load_chokepoints
+
+        known = [c.id for c in load_chokepoints()]
+        for i, name in enumerate(policies.closed_chokepoints):
+            if name not in known:
+                builder.fail(f"policies.closed_chokepoints[{i}]", f"unknown chokepoint {name!r}; known: {', '.join(known)}")
     rules = []
     link_or_border = set(builder.links) | {b for b, _ in builder.borders}
     for i, rule in enumerate(policies.rules):
@@ -415,6 +423,7 @@ def apply_scenario(network: Network, scenario: Scenario) -> AppliedScenario:
         changes=tuple(builder.changes),
         rules=tuple(rules),
         avoid_countries=frozenset(policies.avoid_countries),
+        closed_chokepoints=frozenset(policies.closed_chokepoints),
         year=spec.base.year,
         value_of_time_usd_per_teu_h=spec.parameters.value_of_time_usd_per_teu_h,
         carbon_price_usd_per_t=spec.parameters.carbon_price_usd_per_t,

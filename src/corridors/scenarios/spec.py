@@ -75,6 +75,7 @@ class RuleSpec(_Spec):
 
 class Policies(_Spec):
     avoid_countries: list[str] = Field(default_factory=list)
+    closed_chokepoints: list[str] = Field(default_factory=list, description="ids of data/world/chokepoints.yaml")
     rules: list[RuleSpec] = Field(default_factory=list)
 
 

@@ -106,6 +106,9 @@ class Ports:
     lon: np.ndarray
     lat: np.ndarray
     node: np.ndarray
+    terminal: np.ndarray | None = None
+    """True where searoute flags the port as a terminal (``t == 1``; searoute's own terminal
+    filter): the ports where the world graph lets cargo change between sea and land."""
 
     def __len__(self) -> int:
         return len(self.name)
@@ -122,9 +125,9 @@ def ports_from_geojson(collection: dict[str, Any], *, lon: np.ndarray | None = N
     """A :class:`Ports` table from searoute's ports GeoJSON; with ``lon``/``lat`` of a layer's
     nodes, each port's nearest node (great circle, KD-tree on unit vectors)."""
     rows = [(f["properties"].get("name") or "", f["properties"].get("port") or "",
-             f["properties"].get("cty") or "", *f["geometry"]["coordinates"][:2])
+             f["properties"].get("cty") or "", *f["geometry"]["coordinates"][:2], f["properties"].get("t") == 1)
             for f in collection["features"] if f.get("geometry") and f["geometry"]["type"] == "Point"]
-    names, codes, cty, xs, ys = zip(*rows) if rows else ((), (), (), (), ())
+    names, codes, cty, xs, ys, terminal = zip(*rows) if rows else ((), (), (), (), (), ())
     p_lon, p_lat = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
     node = np.full(len(rows), -1, dtype=np.int32)
     if lon is not None and lat is not None and len(rows) and len(lon):
@@ -137,6 +140,7 @@ def ports_from_geojson(collection: dict[str, Any], *, lon: np.ndarray | None = N
     return Ports(
         name=tuple(names), code=tuple(codes), country=tuple(c[:2].upper() for c in codes),
         country_name=tuple(c.replace("_", " ") for c in cty), lon=p_lon, lat=p_lat, node=node,
+        terminal=np.asarray(terminal, dtype=bool),
     )
 
 

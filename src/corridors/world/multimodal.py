@@ -11,7 +11,8 @@ Nodes are the rail, road and sea layers' nodes followed by the atlas's compiled 
   gauge change on rail where the countries' gauges differ;
 - ``ATLAS``: the atlas's compiled edges (links with their borders, transfers, gauge changes);
 - ``CONNECT``: an atlas node's layer states joined to the nearest base node of the same mode;
-- ``PORT``: transfers between a sea port's lane node and the nearest road and rail nodes.
+- ``PORT``: transfers between a terminal port's lane node and the nearest road and rail nodes
+  (searoute's terminal ports; elsewhere only at the atlas's seaports).
 
 Where the atlas and a base layer describe the same corridor, both are in the graph; the atlas
 adds what the base layers lack (status, gauge, borders, transfers), and its crossings are the
@@ -55,7 +56,10 @@ class WorldGraph:
     (first year usable), ``chokepoint`` (index into ``chokepoints``, -1), ``atlas_edge`` (index
     into ``atlas_graph``'s edges, -1), ``border_from``/``border_to`` (country codes of a base
     border arc, -1). Per node: ``lon``, ``lat``, ``country`` (index into ``countries``, -1),
-    ``layer`` (0 rail, 1 road, 2 sea, 3 atlas) and ``ref`` (index in its layer or atlas state)."""
+    ``layer`` (0 rail, 1 road, 2 sea, 3 atlas) and ``ref`` (index in its layer or atlas state).
+    ``chokepoint_bits`` (int64 bitmask per arc, bit i = ``chokepoints[i]``) marks every
+    chokepoint an arc passes, atlas sea and ferry links included, so that closing one closes
+    both the base lanes and the atlas's links through it."""
 
     atlas_graph: MultimodalGraph
     layers: Mapping[str, BaseLayer]
@@ -82,6 +86,7 @@ class WorldGraph:
     atlas_edge: np.ndarray
     border_from: np.ndarray
     border_to: np.ndarray
+    chokepoint_bits: np.ndarray
 
     @property
     def atlas(self) -> Network:
@@ -154,14 +159,37 @@ def _nearest(lon: np.ndarray, lat: np.ndarray, qlon: np.ndarray, qlat: np.ndarra
     return np.where(km <= radius_km, idx, -1), km
 
 
-def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Ports | None = None) -> WorldGraph:
+def atlas_link_chokepoints(atlas: Network, chokepoints) -> np.ndarray:
+    """Bitmask (bit i = ``chokepoints[i]``) of the chokepoints each atlas sea or ferry link's
+    geometry passes through (a link without its own geometry is a straight line)."""
+    from corridors.world.chokepoints import tag_edges
+
+    masks = np.zeros(len(atlas.links), dtype=np.int64)
+    if not chokepoints:
+        return masks
+    for i, link in enumerate(atlas.links):
+        if link.mode not in (Mode.SEA, Mode.FERRY):
+            continue
+        points = np.asarray(atlas.link_geometry(link), dtype=float)
+        if len(points) < 2:
+            continue
+        n = len(points)
+        indptr = np.concatenate([np.arange(n), [n - 1]])  # vertex k -> k + 1
+        tags = tag_edges(points[:, 0], points[:, 1], indptr, np.arange(1, n), chokepoints)
+        for code in set(tags[tags >= 0].tolist()):
+            masks[i] |= 1 << code
+    return masks
+
+
+def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Ports | None = None,
+                      chokepoints=None) -> WorldGraph:
     """Stitch ``atlas`` over the base ``layers`` (any of ``rail``, ``road``, ``sea``)."""
     rules = load_crossing_rules()
     params = atlas.parameters
     graph = compile_graph(atlas)
     countries = sorted({c for layer in layers.values() for c in layer.countries} | {n.country for n in atlas.nodes})
     code = {c: i for i, c in enumerate(countries)}
-    chokepoints = layers["sea"].chokepoints if "sea" in layers else ()
+    chokepoint_ids = layers["sea"].chokepoints if "sea" in layers else ()
     gauge_of = np.full(len(countries), 1435, dtype=np.int32)
     for gauge, members in rules["rail_gauge_mm"].items():
         for c in members:
@@ -251,6 +279,8 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
     if ports is not None and "sea" in layers:
         sea_nodes = np.asarray(ports.node, dtype=np.int64)
         valid = sea_nodes >= 0
+        if ports.terminal is not None:
+            valid &= ports.terminal  # cargo changes between sea and land at terminals only
         for name in ("road", "rail"):
             if name not in layers:
                 continue
@@ -266,10 +296,21 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
             arcs.add(land, sea, ArcKind.PORT, **values)
 
     data = arcs.arrays()
+    bits = np.where(data["chokepoint"] >= 0, np.left_shift(1, np.maximum(data["chokepoint"], 0).astype(np.int64)), 0)
+    if chokepoints is None and "sea" in layers:
+        from corridors.world.chokepoints import load_chokepoints
+
+        by_id = {c.id: c for c in load_chokepoints()}
+        chokepoints = [by_id[c] for c in layers["sea"].chokepoints if c in by_id]
+    link_bits = atlas_link_chokepoints(atlas, chokepoints or [])
+    on_link = data["atlas_edge"] >= 0
+    atlas_links = graph.link[np.maximum(data["atlas_edge"], 0)]
+    bits = np.where(on_link & (atlas_links >= 0), link_bits[np.maximum(atlas_links, 0)], bits).astype(np.int64)
+    bits.flags.writeable = False
     for array in (lon, lat, country):
         array.flags.writeable = False
     return WorldGraph(
         atlas_graph=graph, layers=dict(layers), ports=ports, offsets=offsets, countries=tuple(countries),
-        chokepoints=tuple(chokepoints), lon=lon, lat=lat, country=country,
-        layer=np.concatenate(layer_id), ref=np.concatenate(ref), **data,
+        chokepoints=tuple(chokepoint_ids), lon=lon, lat=lat, country=country,
+        layer=np.concatenate(layer_id), ref=np.concatenate(ref), chokepoint_bits=bits, **data,
     )

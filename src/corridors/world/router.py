@@ -116,12 +116,12 @@ class WorldRouter:
             carbon = params.carbon_price_usd_per_t if options.carbon_price_usd_per_t is None else options.carbon_price_usd_per_t
             weight = cost + vot * cargo.teu_equivalent * time_h + carbon * co2 / 1000
         ok = w.opens_year <= (options.year or w.atlas.as_of_year)
-        unknown = sorted(set(options.closed_chokepoints) - set(w.chokepoints))
+        unknown = sorted(set(options.closed_chokepoints) - set(w.chokepoints) - DEFAULT_CLOSED)
         if unknown and w.chokepoints:
             raise InvalidOptionError(f"unknown chokepoint(s) {', '.join(unknown)}; known: {', '.join(w.chokepoints)}")
-        for name in options.closed_chokepoints:
-            if name in w.chokepoints:
-                ok &= w.chokepoint != w.chokepoints.index(name)
+        closed = sum(1 << w.chokepoints.index(name) for name in options.closed_chokepoints if name in w.chokepoints)
+        if closed:
+            ok &= (w.chokepoint_bits & closed) == 0
         if options.modes is not None:
             allowed = np.zeros(len(MODES) + 1, dtype=bool)
             allowed[[MODES.index(Mode(m)) for m in options.modes]] = True
@@ -194,13 +194,23 @@ class WorldRouter:
         return build_world_route(self.world, arcs, options, o.label, d.label, value, (o.snap_km, d.snap_km))
 
 
-def _node_label(world: WorldGraph, node: int) -> str:
+def _node_label(world: WorldGraph, node: int, *, within_km: float = 30.0) -> str:
+    """An atlas node's label; else the nearest atlas place or sea port within ``within_km``
+    ("near Poti, GE"); else coordinates and country."""
     layer = LAYER_NAMES[world.layer[node]]
     if layer == "atlas":
         return world.atlas.nodes[world.atlas_graph.state_node[world.ref[node]]].label
+    lon, lat = float(world.lon[node]), float(world.lat[node])
+    places = [(n.label, n.lon, n.lat) for n in world.atlas.nodes]
+    if world.ports is not None:
+        places += [(f"{name}, {cc}", x, y) for name, cc, x, y in zip(world.ports.name, world.ports.country,
+                                                                      world.ports.lon, world.ports.lat)]
+    km = haversine_km(lon, lat, [p[1] for p in places], [p[2] for p in places])
+    i = int(np.argmin(km))
+    if km[i] <= within_km:
+        return places[i][0] if km[i] < 1 else f"near {places[i][0]}"
     code = world.country[node]
-    country = world.countries[code] if code >= 0 else "sea"
-    return f"{world.lat[node]:.2f}, {world.lon[node]:.2f} ({country})"
+    return f"{lat:.2f}, {lon:.2f} ({world.countries[code] if code >= 0 else 'at sea'})"
 
 
 def build_world_route(world: WorldGraph, arcs: np.ndarray, options: WorldOptions, origin: str, destination: str,
@@ -298,3 +308,36 @@ def build_world_route(world: WorldGraph, arcs: np.ndarray, options: WorldOptions
         objective=options.objective, objective_value=value, year=options.year or world.atlas.as_of_year,
         cargo=cargo, steps=tuple(steps), snaps_km=snaps_km,
     )
+
+
+def load_world(
+    atlas=None,
+    *,
+    layers: tuple[str, ...] = ("rail", "road", "sea"),
+    cache_dir: str | Path | None = None,
+    engine: str = "auto",
+    progress=None,
+) -> WorldRouter:
+    """A :class:`WorldRouter` over the world layers and ``atlas`` (the packaged one by default).
+
+    The first call builds the layers and the preprocessing (about a minute on two cores) and
+    caches them on disk; later calls load them in seconds. ``progress(message)`` is told what
+    is being done.
+    """
+    from corridors.io import load_atlas
+    from corridors.world.layers import load_rail, load_road, load_sea
+    from corridors.world.marnet import read_ports
+    from corridors.world.multimodal import build_world_graph
+
+    say = progress or (lambda message: None)
+    atlas = atlas or load_atlas()
+    loaders = {"rail": load_rail, "road": load_road, "sea": load_sea}
+    built = {}
+    for name in layers:
+        say(f"loading the world {name} layer")
+        built[name] = loaders[name](cache_dir=cache_dir)
+    ports = read_ports(lon=built["sea"].lon, lat=built["sea"].lat) if "sea" in built else None
+    say("stitching the atlas over the world layers")
+    world = build_world_graph(atlas, built, ports)
+    say("preparing the fast router (cached after the first time)")
+    return WorldRouter(world, engine=engine, cache_dir=cache_dir)

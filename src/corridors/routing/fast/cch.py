@@ -101,7 +101,7 @@ class CCHRouter:
         t, h = check_arcs(n_nodes, tail, head)
         topology = pyroutingkit.CCHTopology()
         topology.load(str(path))
-        if topology.node_count() != n_nodes or topology.arc_count() != len(t):
+        if topology.node_count != n_nodes or topology.arc_count != len(t):
             raise InvalidOptionError(f"saved topology {path} does not fit these arcs")
         return cls(n_nodes, t, h, resolution, topology)
 

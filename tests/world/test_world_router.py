@@ -1,0 +1,116 @@
+"""The world graph and router on tiny layers around the tiny atlas, against hand computations
+and an independent Dijkstra on the same arcs."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from corridors.errors import NoRouteError
+from corridors.geo import haversine_km
+from corridors.world.layers import layer_from_edges
+from corridors.world.marnet import Ports
+from corridors.world.multimodal import ArcKind, build_world_graph
+from corridors.world.router import WorldOptions, WorldRouter
+
+
+class Bands:
+    """Fake country lookup for the layers: AZ west of 2.05 E, IR east of it, AM north of 0.9 N,
+    TR east of 6 E, sea south of -0.1 N."""
+
+    def country_at(self, lon: float, lat: float) -> str | None:
+        if lat < -0.1:
+            return None
+        if lat > 0.9:
+            return "AM"
+        if lon > 6:
+            return "TR"
+        return "AZ" if lon < 2.05 else "IR"
+
+
+def _layer(mode, points, edges, chokepoint=None):
+    lon = np.array([p[0] for p in points], dtype=float)
+    lat = np.array([p[1] for p in points], dtype=float)
+    tail = np.array([e[0] for e in edges])
+    head = np.array([e[1] for e in edges])
+    km = haversine_km(lon[tail], lat[tail], lon[head], lat[head]) * 1.1
+    layer = layer_from_edges(mode, lon, lat, tail, head, km, join_km=None, source="test", licence="test", locator=Bands())
+    if chokepoint is not None:
+        tags = np.full(layer.n_edges, -1, dtype=np.int16)
+        tail_all = layer.tail()
+        for i, (u, v) in enumerate(zip(tail_all, layer.head)):
+            if {int(u), int(v)} == chokepoint:
+                tags[i] = 0
+        layer = dataclasses.replace(layer, chokepoint=tags, chokepoints=("strait",))
+    return layer
+
+
+@pytest.fixture(scope="module")
+def world(tiny):
+    # road: R0 by atlas node P (4 km) - X(3,0.02) crosses AZ->IR (the atlas covers AZ-IR: dropped);
+    #       X - K(7,0.02) crosses IR->TR (not in the atlas: a default crossing)
+    road = _layer("road", [(0.0, -0.04), (3.0, 0.02), (7.0, 0.02)], [(0, 1), (1, 2)])
+    # sea: S0 off P, S1 east of it (the S0-S1 edge is a strait), S2 off K; S3 a detour south
+    sea = _layer("sea", [(0.0, -0.3), (4.0, -0.3), (8.0, -0.3), (4.0, -2.0)], [(0, 1), (1, 2), (0, 3), (3, 2)],
+                 chokepoint={0, 1})
+    ports = Ports(name=("Pport", "Kport"), code=("AZPPT", "TRKPT"), country=("AZ", "TR"), country_name=("Azerbaijan", "Turkey"),
+                  lon=np.array([0.0, 7.0]), lat=np.array([-0.12, -0.1]), node=np.array([0, 2], dtype=np.int32))
+    return build_world_graph(tiny, {"road": road, "sea": sea}, ports)
+
+
+def test_border_rules_on_base_edges(world):
+    road = world.offsets["road"]
+    crossing_az_ir = (world.tail == road) & (world.head == road + 1)
+    assert not crossing_az_ir.any()  # the atlas covers AZ-IR road: its crossings are the only ones
+    default = np.flatnonzero(world.kind == ArcKind.BORDER)
+    assert len(default) == 2  # IR-TR both ways
+    km = float(world.distance_km[default[0]])
+    assert world.time_h[default[0]] == pytest.approx(km / 60 + 9.9, rel=1e-5)  # tiny road 60 km/h, CAREC dwell
+    assert world.cost_usd[default[0]] == pytest.approx(km * 2.0 + 208, rel=1e-5)
+
+
+@pytest.mark.parametrize("engine", ["scipy", "cch"])
+def test_router_is_exact_against_dijkstra(world, engine, tmp_path):
+    router = WorldRouter(world, engine=engine, cache_dir=tmp_path)
+    options = WorldOptions(objective="time", closed_chokepoints=frozenset())
+    weights = np.round(router.weights(options) / 1e-3) * 1e-3  # the routers' stated resolution
+    ok = np.isfinite(weights)
+    graph = csr_matrix((weights[ok], (world.tail[ok], world.head[ok])), shape=(world.n_nodes, world.n_nodes))
+    expected = dijkstra(graph, directed=True)
+    metric = router._metric(options)
+    got = metric.matrix(np.arange(world.n_nodes), np.arange(world.n_nodes))
+    assert np.allclose(np.nan_to_num(got, posinf=-1), np.nan_to_num(expected, posinf=-1), atol=1e-6)
+
+
+def test_sea_routes_and_a_closed_strait(world, tmp_path):
+    router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
+    sea = frozenset({"sea"})
+    open_sea = router.route("Pport", "Kport", WorldOptions(objective="distance", modes=sea, closed_chokepoints=frozenset()))
+    assert [leg.mode for leg in open_sea.legs] == ["sea"] and open_sea.legs[0].corridors == ("strait",)
+    closed = router.route("Pport", "Kport", WorldOptions(objective="distance", modes=sea, closed_chokepoints=frozenset({"strait"})))
+    assert closed.legs[0].corridors == () and closed.distance_km > open_sea.distance_km
+    sea_layer = world.layers["sea"]
+    detour = sum(1.1 * float(haversine_km(sea_layer.lon[a], sea_layer.lat[a], sea_layer.lon[b], sea_layer.lat[b]))
+                 for a, b in ((0, 3), (3, 2)))  # the layer's edges are 1.1 x the great circle
+    assert closed.distance_km == pytest.approx(detour, rel=1e-5)
+    with pytest.raises(NoRouteError, match="closed chokepoints: strait"):
+        router.route("Pport", "Kport", WorldOptions(modes=frozenset({"rail"}), closed_chokepoints=frozenset({"strait"})))
+
+
+def test_atlas_place_to_a_port_over_land_and_sea(world, tmp_path):
+    router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
+    r = router.route("p", "Kport", WorldOptions(objective="distance", closed_chokepoints=frozenset()))
+    assert r.legs[0].from_name == "Port P, AZ" and r.destination_name == "Kport, TR"
+    assert r.time_h == pytest.approx(sum(s.time_h for s in r.steps))
+    assert r.cost_usd == pytest.approx(sum(s.cost_usd for s in r.steps))
+
+
+def test_coordinates_snap_to_the_road_layer(world, tmp_path):
+    router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
+    r = router.route("0.0,7.0", "t", WorldOptions(objective="time"))  # lat,lon near K, in "TR"
+    assert r.snaps_km[0] < 5
+    assert [(b.from_country, b.to_country) for b in r.border_crossings] == [("TR", "IR")]
