@@ -10,6 +10,15 @@ import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+
+def _min_csr(tail, head, weights, n):
+    """Adjacency keeping the cheapest of parallel arcs (a plain csr_matrix would sum them)."""
+    order = np.lexsort((weights, head, tail))
+    tail, head, weights = tail[order], head[order], weights[order]
+    first = np.ones(len(tail), dtype=bool)
+    first[1:] = (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])
+    return csr_matrix((weights[first], (tail[first], head[first])), shape=(n, n))
+
 from corridors.errors import NoRouteError
 from corridors.geo import haversine_km
 from corridors.world.layers import layer_from_edges
@@ -79,7 +88,7 @@ def test_router_is_exact_against_dijkstra(world, engine, tmp_path):
     options = WorldOptions(objective="time", closed_chokepoints=frozenset())
     weights = np.round(router.weights(options) / 1e-3) * 1e-3  # the routers' stated resolution
     ok = np.isfinite(weights)
-    graph = csr_matrix((weights[ok], (world.tail[ok], world.head[ok])), shape=(world.n_nodes, world.n_nodes))
+    graph = _min_csr(world.tail[ok], world.head[ok], weights[ok], world.n_nodes)
     expected = dijkstra(graph, directed=True)
     metric = router._metric(options)
     got = metric.matrix(np.arange(world.n_nodes), np.arange(world.n_nodes))
