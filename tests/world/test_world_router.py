@@ -123,3 +123,14 @@ def test_coordinates_snap_to_the_road_layer(world, tmp_path):
     r = router.route("0.0,7.0", "t", WorldOptions(objective="time"))  # lat,lon near K, in "TR"
     assert r.snaps_km[0] < 5
     assert [(b.from_country, b.to_country) for b in r.border_crossings] == [("TR", "IR")]
+
+
+def test_preprocessing_cache_is_checksummed(world, tmp_path):
+    WorldRouter(world, engine="cch", cache_dir=tmp_path)
+    [folder] = [p for p in (tmp_path / "world").iterdir() if p.is_dir()]
+    assert folder.with_suffix(".sha256").exists()
+    victim = sorted(folder.iterdir())[0]
+    victim.write_bytes(b"corrupt")
+    router = WorldRouter(world, engine="cch", cache_dir=tmp_path)  # rebuilt, not trusted
+    assert router.route("Pport", "Kport", WorldOptions(modes=frozenset({"sea"}), closed_chokepoints=frozenset())).legs
+    assert sorted(folder.iterdir())[0].read_bytes() != b"corrupt"

@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 
 from corridors.errors import InvalidOptionError, NoRouteError, UnknownPlaceError
-from corridors.geo import haversine_km
 from corridors.model import Mode
 from corridors.routing._build import build_route
 from corridors.routing.fast import build_router
@@ -67,33 +66,37 @@ class WorldRouter:
     def __init__(self, world: WorldGraph, *, engine: str = "auto", cache_dir: str | Path | None = None) -> None:
         self.world = world
         self._metrics: OrderedDict[tuple, object] = OrderedDict()
+        self._namer: _Namer | None = None
+        self._trees: dict = {}
         self._base = self._preprocess(engine, cache_dir)
 
     def _preprocess(self, engine: str, cache_dir):
+        """The metric-independent preprocessing: loaded from the disk cache when a complete,
+        checksummed copy for exactly these arcs is there, else built and saved atomically."""
+        import shutil
+
         w = self.world
         digest = hashlib.sha256(w.tail.tobytes() + w.head.tobytes()).hexdigest()[:24]
         path = cache_root(cache_dir) / "world" / f"cch-{w.n_nodes}-{digest}"
         router = None
-        if engine in ("auto", "cch"):
+        if engine in ("auto", "cch") and path.is_dir() and _folder_sha256(path) == _read_text(path.with_suffix(".sha256")):
             try:
                 from corridors.routing.fast.cch import CCHRouter
 
-                if path.is_dir():
-                    router = CCHRouter.from_saved(w.n_nodes, w.tail, w.head, str(path) + "/")
+                router = CCHRouter.from_saved(w.n_nodes, w.tail, w.head, str(path) + "/")
             except (ImportError, InvalidOptionError, RuntimeError, OSError):
                 router = None
         if router is None:
             router = build_router(w.n_nodes, w.tail, w.head, engine=engine, latitude=w.lat, longitude=w.lon)
             if hasattr(router, "save_topology"):
-                import shutil
-
                 tmp = path.with_name(path.name + ".tmp")
-                try:  # a folder of RoutingKit files, renamed into place when complete
+                try:  # a folder of RoutingKit files and its checksum, renamed into place when complete
                     shutil.rmtree(tmp, ignore_errors=True)
                     tmp.mkdir(parents=True)
                     router.save_topology(str(tmp) + "/")
                     shutil.rmtree(path, ignore_errors=True)
                     tmp.rename(path)
+                    path.with_suffix(".sha256").write_text(_folder_sha256(path))
                 except (OSError, RuntimeError):
                     shutil.rmtree(tmp, ignore_errors=True)
         return router
@@ -146,22 +149,36 @@ class WorldRouter:
         return metric
 
     # places -------------------------------------------------------------------------------------
+    def _nearest(self, layer: str, lon: float, lat: float) -> tuple[int, float]:
+        """Nearest node of a layer to a point, and its distance in km (KD-tree, built once)."""
+        from scipy.spatial import cKDTree
+
+        from corridors.geo import EARTH_RADIUS_KM
+        from corridors.world.graphs import unit_vectors
+
+        tree = self._trees.get(layer)
+        if tree is None:
+            base = self.world.layers[layer]
+            tree = self._trees[layer] = cKDTree(unit_vectors(np.asarray(base.lon), np.asarray(base.lat)))
+        chord, i = tree.query(unit_vectors(np.asarray([lon]), np.asarray([lat]))[0])
+        return int(i), float(2 * EARTH_RADIUS_KM * np.arcsin(min(chord / 2, 1.0)))
+
     def endpoint(self, query: str, role: str) -> _Endpoint:
         """Nodes a route may start (``role="origin"``) or end at for a place query."""
         w = self.world
         coords = _COORDS.match(query)
         if coords:
             lat, lon = float(coords.group(1)), float(coords.group(2))
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise UnknownPlaceError(query, what="place ('lat,lon' needs -90..90 and -180..180)")
             nodes, best = [], np.inf
             for name in ("road", "rail", "sea"):
                 if name not in w.offsets or name not in w.layers:
                     continue
-                layer = w.layers[name]
-                km = haversine_km(lon, lat, layer.lon, layer.lat)
-                i = int(np.argmin(km))
-                if km[i] <= (50 if name == "road" else 10):
+                i, km = self._nearest(name, lon, lat)
+                if km <= (50 if name == "road" else 10):
                     nodes.append(w.offsets[name] + i)
-                    best = min(best, float(km[i]))
+                    best = min(best, km)
             if not nodes:
                 raise UnknownPlaceError(query, what="place (nothing of the world layers within 50 km of)")
             return _Endpoint(f"{lat:.3f}, {lon:.3f}", np.asarray(nodes), best)
@@ -191,118 +208,140 @@ class WorldRouter:
                 "the world layers do not join these places under these rules (closed chokepoints: "
                 + (", ".join(sorted(options.closed_chokepoints)) or "none") + ")"])
         value, arcs = metric.path(int(o.nodes[i]), int(d.nodes[j]))
-        return build_world_route(self.world, arcs, options, o.label, d.label, value, (o.snap_km, d.snap_km))
+        if self._namer is None:
+            self._namer = _Namer(self.world)
+        return build_world_route(self.world, arcs, options, o.label, d.label, value, (o.snap_km, d.snap_km), self._namer)
 
 
-def _node_label(world: WorldGraph, node: int, *, within_km: float = 30.0) -> str:
-    """An atlas node's label; else the nearest atlas place or sea port within ``within_km``
-    ("near Poti, GE"); else coordinates and country."""
-    layer = LAYER_NAMES[world.layer[node]]
-    if layer == "atlas":
-        return world.atlas.nodes[world.atlas_graph.state_node[world.ref[node]]].label
-    lon, lat = float(world.lon[node]), float(world.lat[node])
-    places = [(n.label, n.lon, n.lat) for n in world.atlas.nodes]
-    if world.ports is not None:
-        places += [(f"{name}, {cc}", x, y) for name, cc, x, y in zip(world.ports.name, world.ports.country,
-                                                                      world.ports.lon, world.ports.lat)]
-    km = haversine_km(lon, lat, [p[1] for p in places], [p[2] for p in places])
-    i = int(np.argmin(km))
-    if km[i] <= within_km:
-        return places[i][0] if km[i] < 1 else f"near {places[i][0]}"
-    code = world.country[node]
-    return f"{lat:.2f}, {lon:.2f} ({world.countries[code] if code >= 0 else 'at sea'})"
+def _folder_sha256(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(folder.iterdir()):
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text()
+    except OSError:
+        return None
+
+
+class _Namer:
+    """Names for world nodes: an atlas node's label; else the nearest atlas place or sea port
+    within ``within_km`` ("near Poti, GE"); else coordinates and country."""
+
+    def __init__(self, world: WorldGraph, within_km: float = 30.0) -> None:
+        from scipy.spatial import cKDTree
+
+        from corridors.world.graphs import unit_vectors
+
+        self.world, self.within_km = world, within_km
+        names = [n.label for n in world.atlas.nodes]
+        lons, lats = [n.lon for n in world.atlas.nodes], [n.lat for n in world.atlas.nodes]
+        if world.ports is not None:
+            names += [f"{name}, {cc}" for name, cc in zip(world.ports.name, world.ports.country)]
+            lons, lats = lons + list(world.ports.lon), lats + list(world.ports.lat)
+        self.names = names
+        self.tree = cKDTree(unit_vectors(np.asarray(lons, float), np.asarray(lats, float)))
+
+    def __call__(self, node: int) -> str:
+        from corridors.geo import EARTH_RADIUS_KM
+        from corridors.world.graphs import unit_vectors
+
+        w = self.world
+        if LAYER_NAMES[w.layer[node]] == "atlas":
+            return w.atlas.nodes[w.atlas_graph.state_node[w.ref[node]]].label
+        lon, lat = float(w.lon[node]), float(w.lat[node])
+        chord, i = self.tree.query(unit_vectors(np.asarray([lon]), np.asarray([lat]))[0])
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(min(chord / 2, 1.0))
+        if km <= self.within_km:
+            return self.names[i] if km < 1 else f"near {self.names[i]}"
+        code = w.country[node]
+        return f"{lat:.2f}, {lon:.2f} ({w.countries[code] if code >= 0 else 'at sea'})"
+
+
+def _line_leg(world: WorldGraph, arcs: np.ndarray, km_before: float, cargo, name) -> Leg:
+    """One leg over a run of base and connector arcs of one mode (vectorised)."""
+    params = world.atlas.parameters
+    mode = MODES[world.mode[arcs[0]]]
+    mp = params.modes[mode]
+    dist = float(world.distance_km[arcs].sum(dtype=np.float64))
+    nodes = np.concatenate([world.tail[arcs[:1]], world.head[arcs]])
+    layers = {LAYER_NAMES[x] for x in np.unique(world.layer[nodes]).tolist()} - {"atlas"}
+    choke = [world.chokepoints[c] for c in dict.fromkeys(world.chokepoint[arcs].tolist()) if c >= 0]
+    countries = [world.countries[c] for c in dict.fromkeys(world.country[nodes].tolist()) if c >= 0]
+    first, last = int(nodes[0]), int(nodes[-1])
+    return Leg(
+        mode=mode.value, from_id=f"world:{first}", to_id=f"world:{last}", from_name=name(first), to_name=name(last),
+        start_km=km_before, distance_km=dist, time_h=dist / mp.speed_kmh,
+        cost_usd=dist * mp.cost_usd_per_teu_km * cargo.teu_equivalent, co2e_kg=dist * mp.co2e_g_per_tkm / 1000 * cargo.mass_t,
+        countries=tuple(countries), link_ids=(), status="operational", opens_year=None, gauge_mm=None,
+        corridors=tuple(choke), source_ids=tuple(dict.fromkeys([*(SOURCES[x] for x in sorted(layers)), *mp.source_ids])),
+        geometry=tuple(zip(world.lon[nodes].tolist(), world.lat[nodes].tolist())),
+    )
 
 
 def build_world_route(world: WorldGraph, arcs: np.ndarray, options: WorldOptions, origin: str, destination: str,
-                      value: float, snaps_km: tuple[float, float]) -> Route:
-    """Legs, borders and transfers of a world path (arc indices in travel order)."""
+                      value: float, snaps_km: tuple[float, float], name=None) -> Route:
+    """Legs, borders and transfers of a world path (arc indices in travel order), built run by
+    run: a run is a maximal stretch of atlas arcs, or of base and connector arcs of one mode."""
     params = world.atlas.parameters
     cargo = cargo_unit(params, options.cargo)
+    name = name or _Namer(world)
+    arcs = np.asarray(arcs, dtype=np.int64)
+    kind = world.kind[arcs]
+    # a run's class: atlas 0, line haul 1 (base or connector, by mode), border 2, port 3
+    cls = np.select([kind == ArcKind.ATLAS, kind == ArcKind.BORDER, kind == ArcKind.PORT], [0, 2, 3], 1)
+    key = cls * 100 + np.where(cls == 1, world.mode[arcs], 0)
+    cut = np.flatnonzero((key[1:] != key[:-1]) | (cls[1:] >= 2) | (cls[:-1] >= 2)) + 1
     steps: list = []
     km = 0.0
-    run: list[int] = []
-
-    def close_run() -> None:
-        nonlocal km
-        if not run:
-            return
-        first, last = int(world.tail[run[0]]), int(world.head[run[-1]])
-        mode = MODES[world.mode[run[0]]]
-        mp = params.modes[mode]
-        dist = float(world.distance_km[run].sum())
-        layers = {LAYER_NAMES[world.layer[int(world.tail[a])]] for a in run} - {"atlas"}
-        choke = [world.chokepoints[c] for c in dict.fromkeys(world.chokepoint[run].tolist()) if c >= 0]
-        nodes = [first, *(int(world.head[a]) for a in run)]
-        countries = [world.countries[c] for c in dict.fromkeys(world.country[nodes].tolist()) if c >= 0]
-        steps.append(Leg(
-            mode=mode.value, from_id=f"world:{first}", to_id=f"world:{last}", from_name=_node_label(world, first),
-            to_name=_node_label(world, last), start_km=km, distance_km=dist, time_h=dist / mp.speed_kmh,
-            cost_usd=dist * mp.cost_usd_per_teu_km * cargo.teu_equivalent,
-            co2e_kg=dist * mp.co2e_g_per_tkm / 1000 * cargo.mass_t, countries=tuple(countries), link_ids=(),
-            status="operational", opens_year=None, gauge_mm=None, corridors=tuple(choke),
-            source_ids=tuple(dict.fromkeys([*(SOURCES[x] for x in sorted(layers)), *mp.source_ids])),
-            geometry=tuple((float(world.lon[n]), float(world.lat[n])) for n in nodes),
-        ))
-        km += dist
-        run.clear()
-
-    i = 0
-    arcs = [int(a) for a in arcs]
-    while i < len(arcs):
-        a = arcs[i]
-        kind = world.kind[a]
-        if kind == ArcKind.ATLAS:
-            close_run()
-            j = i
-            while j < len(arcs) and world.kind[arcs[j]] == ArcKind.ATLAS:
-                j += 1
-            edges = [int(world.atlas_edge[x]) for x in arcs[i:j]]
+    for run in np.split(arcs, cut) if len(arcs) else []:
+        c = {ArcKind.ATLAS: 0, ArcKind.BORDER: 2, ArcKind.PORT: 3}.get(int(world.kind[run[0]]), 1)
+        if c == 0:
             g = world.atlas_graph
+            edges = world.atlas_edge[run].tolist()
             first = world.atlas.nodes[g.state_node[g.tail[edges[0]]]]
             last = world.atlas.nodes[g.state_node[g.head[edges[-1]]]]
             part = build_route(g, edges, cargo, origin=first, destination=last, objective=options.objective,
                                objective_value=0.0, year=options.year or world.atlas.as_of_year)
             for step in part.steps:
-                if isinstance(step, Leg):
-                    steps.append(dataclasses.replace(step, start_km=step.start_km + km))
-                else:
-                    steps.append(dataclasses.replace(step, at_km=step.at_km + km))
+                field = "start_km" if isinstance(step, Leg) else "at_km"
+                steps.append(dataclasses.replace(step, **{field: getattr(step, field) + km}))
             km += part.distance_km
-            i = j
-            continue
-        if kind in (ArcKind.BASE, ArcKind.CONNECT):
-            if run and world.mode[run[-1]] != world.mode[a]:
-                close_run()
-            run.append(a)
-        elif kind == ArcKind.BORDER:
-            run.append(a)
-            close_run()
+        elif c == 1:
+            steps.append(_line_leg(world, run, km, cargo, name))
+            km += steps[-1].distance_km
+        elif c == 2:
+            a = int(run[0])
+            leg = _line_leg(world, run, km, cargo, name)
+            steps.append(leg)
+            km += leg.distance_km
             mode = MODES[world.mode[a]]
             mp = params.modes[mode]
             dist = float(world.distance_km[a])
-            dwell = float(world.time_h[a]) - dist / mp.speed_kmh
-            fee = (float(world.cost_usd[a]) - dist * mp.cost_usd_per_teu_km) * cargo.teu_equivalent
             a_from, a_to = world.countries[world.border_from[a]], world.countries[world.border_to[a]]
             node = int(world.head[a])
             steps.append(BorderStep(
                 border_id="", name=f"{a_from}-{a_to} {mode.value} crossing (default)", mode=mode.value,
-                from_country=a_from, to_country=a_to, at_km=km, time_h=dwell, time_p90_h=None, cost_usd=fee,
+                from_country=a_from, to_country=a_to, at_km=km, time_h=float(world.time_h[a]) - dist / mp.speed_kmh,
+                time_p90_h=None, cost_usd=(float(world.cost_usd[a]) - dist * mp.cost_usd_per_teu_km) * cargo.teu_equivalent,
                 status="operational", link_id="", source_ids=("carec-cpmm-2022", "assumption-world-gauges"),
                 lon=float(world.lon[node]), lat=float(world.lat[node]),
             ))
-        else:  # PORT transfer
-            close_run()
+        else:
+            a = int(run[0])
             t, h = int(world.tail[a]), int(world.head[a])
             modes = [LAYER_NAMES[world.layer[t]], LAYER_NAMES[world.layer[h]]]
             transfer = params.transfer(Mode(modes[0]), Mode(modes[1]))
             steps.append(TransferStep(
-                at_id=f"world:{h}", at_name=_node_label(world, h), kind="transfer", from_mode=modes[0], to_mode=modes[1],
+                at_id=f"world:{h}", at_name=name(h), kind="transfer", from_mode=modes[0], to_mode=modes[1],
                 at_km=km, time_h=float(world.time_h[a]), cost_usd=float(world.cost_usd[a]) * cargo.teu_equivalent,
                 co2e_kg=float(world.co2e_kg_per_teu[a]) * cargo.teu_equivalent,
                 source_ids=(transfer.source_ids if transfer else ()), lon=float(world.lon[h]), lat=float(world.lat[h]),
             ))
-        i += 1
-    close_run()
     return Route(
         origin_id="", destination_id="", origin_name=origin, destination_name=destination,
         objective=options.objective, objective_value=value, year=options.year or world.atlas.as_of_year,
