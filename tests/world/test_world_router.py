@@ -134,3 +134,11 @@ def test_preprocessing_cache_is_checksummed(world, tmp_path):
     router = WorldRouter(world, engine="cch", cache_dir=tmp_path)  # rebuilt, not trusted
     assert router.route("Pport", "Kport", WorldOptions(modes=frozenset({"sea"}), closed_chokepoints=frozenset())).legs
     assert sorted(folder.iterdir())[0].read_bytes() != b"corrupt"
+
+
+def test_world_alternatives_take_other_passages(world, tmp_path):
+    router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
+    options = WorldOptions(objective="distance", modes=frozenset({"sea"}), closed_chokepoints=frozenset())
+    first, second = router.alternative_routes("Pport", "Kport", 2, options)
+    assert first.legs[0].corridors == ("strait",) and second.legs[0].corridors == ()
+    assert second.distance_km > first.distance_km

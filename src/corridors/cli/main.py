@@ -108,7 +108,7 @@ def route(
             err.print(f"under scenario {applied.name}: {len(applied.changes)} change(s) to the network"
                       + (f", {len(applied.rules)} flow rule(s)" if applied.rules else ""))
         if world:
-            routes = [_world_route(net, origin, destination, options, closed)]
+            routes = _world_routes(net, origin, destination, options, closed, alternatives)
         elif alternatives > 1:
             routes = alternative_routes(net, origin, destination, alternatives, options)
         else:
@@ -141,8 +141,8 @@ def route(
         err.print(f"wrote {html}")
 
 
-def _world_route(net, origin: str, destination: str, options, close: list[str]):
-    """A route on the world layers with the atlas (``--world``)."""
+def _world_routes(net, origin: str, destination: str, options, close: list[str], alternatives: int):
+    """Routes on the world layers with the atlas (``--world``)."""
     try:
         from corridors.world import WorldOptions, load_world
         from corridors.world.router import DEFAULT_CLOSED
@@ -157,7 +157,9 @@ def _world_route(net, origin: str, destination: str, options, close: list[str]):
         avoid_countries=options.avoid_countries, closed_chokepoints=DEFAULT_CLOSED | frozenset(close),
         value_of_time_usd_per_teu_h=options.value_of_time_usd_per_teu_h, carbon_price_usd_per_t=options.carbon_price_usd_per_t,
     )
-    return router.route(origin, destination, world_options)
+    if alternatives > 1:
+        return router.alternative_routes(origin, destination, alternatives, world_options)
+    return [router.route(origin, destination, world_options)]
 
 
 @app.command()

@@ -208,9 +208,72 @@ class WorldRouter:
                 "the world layers do not join these places under these rules (closed chokepoints: "
                 + (", ".join(sorted(options.closed_chokepoints)) or "none") + ")"])
         value, arcs = metric.path(int(o.nodes[i]), int(d.nodes[j]))
+        return self._build(arcs, options, o, d, value)
+
+    def _build(self, arcs, options: WorldOptions, o: _Endpoint, d: _Endpoint, value: float) -> Route:
         if self._namer is None:
             self._namer = _Namer(self.world)
         return build_world_route(self.world, arcs, options, o.label, d.label, value, (o.snap_km, d.snap_km), self._namer)
+
+    def _signature(self, arcs: np.ndarray) -> frozenset:
+        """What makes a corridor: the chokepoints it passes and the countries it crosses on land."""
+        w = self.world
+        bits = int(np.bitwise_or.reduce(w.chokepoint_bits[arcs])) if len(arcs) else 0
+        if "red_sea" in w.chokepoints:  # a basin, implied by its passages: not a corridor of its own
+            bits &= ~(1 << w.chokepoints.index("red_sea"))
+        land = arcs[(w.mode[arcs] == MODES.index(Mode.RAIL)) | (w.mode[arcs] == MODES.index(Mode.ROAD))]
+        countries = {w.countries[c] for c in np.unique(w.country[w.head[land]]).tolist() if c >= 0}
+        return frozenset({f"chokepoints:{bits}", *countries})
+
+    def alternative_routes(self, origin: str, destination: str, k: int = 3, options: WorldOptions | None = None) -> list[Route]:
+        """Up to ``k`` materially different routes, best first: each route found makes its arcs
+        ``PENALTY`` times dearer in a fresh customisation, and a candidate is kept only if it
+        passes another set of chokepoints or land countries than every route kept and shares at
+        most ``OVERLAP_LIMIT`` of its km with each. Figures are unpenalised."""
+        if k < 1:
+            raise InvalidOptionError(f"alternatives must be 1 or more, got {k}")
+        options = options or WorldOptions()
+        best = self.route(origin, destination, options)
+        o, d = self.endpoint(origin, "origin"), self.endpoint(destination, "destination")
+        weights = self.weights(options)
+        base_metric = self._metric(options)
+        dist = base_metric.matrix(o.nodes, d.nodes)
+        i, j = np.unravel_index(np.argmin(dist), dist.shape)
+        source, target = int(o.nodes[i]), int(d.nodes[j])
+        kept = [base_metric.path(source, target)[1]]
+        signatures = [self._signature(kept[0])]
+        routes = [best]
+        penalised, last = weights.copy(), kept[0]
+        scratch = self._base.sibling()
+        km = self.world.distance_km.astype(np.float64)
+        for _ in range(6 * k):
+            if len(kept) >= k:
+                break
+            penalised[last] *= PENALTY
+            scratch.customize(penalised)
+            _, arcs = scratch.path(source, target)
+            if not len(arcs):
+                break
+            last = arcs
+            total = km[arcs].sum() or 1.0
+            signature = self._signature(arcs)
+            if signature in signatures:  # the same corridor again: push away from its passages
+                bits = int(np.bitwise_or.reduce(self.world.chokepoint_bits[arcs]))
+                if bits:
+                    penalised[(self.world.chokepoint_bits & bits) != 0] *= PENALTY
+                continue
+            if all(
+                km[np.intersect1d(arcs, other)].sum() / total <= OVERLAP_LIMIT for other in kept
+            ):
+                kept.append(arcs)
+                signatures.append(signature)
+                routes.append(self._build(arcs, options, o, d, float(np.where(np.isfinite(weights[arcs]), weights[arcs], 0).sum())))
+        return sorted(routes, key=lambda r: r.objective_value)
+
+
+OVERLAP_LIMIT = 0.6
+"""A world alternative may share at most this fraction of its km with a better route."""
+PENALTY = 1.6
 
 
 def _folder_sha256(folder: Path) -> str:
