@@ -6,19 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-
-def _min_csr(tail, head, weights, n):
-    """Adjacency keeping the cheapest of parallel arcs (a plain csr_matrix would sum them)."""
-    order = np.lexsort((weights, head, tail))
-    tail, head, weights = tail[order], head[order], weights[order]
-    first = np.ones(len(tail), dtype=bool)
-    first[1:] = (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])
-    return csr_matrix((weights[first], (tail[first], head[first])), shape=(n, n))
-
 from corridors.world import WorldOptions, load_world
+from tests.world.oracle import min_csr
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +43,7 @@ def test_sampled_world_queries_agree_with_plain_dijkstra(router):
     options = WorldOptions(objective="time")
     weights = np.round(router.weights(options) / 1e-3) * 1e-3  # the router's stated resolution
     ok = np.isfinite(weights)
-    graph = _min_csr(world.tail[ok], world.head[ok], weights[ok], world.n_nodes)
+    graph = min_csr(world.tail[ok], world.head[ok], weights[ok], world.n_nodes)
     rng = np.random.default_rng(3)
     sources = rng.choice(world.n_nodes, 3, replace=False)
     targets = rng.choice(world.n_nodes, 40, replace=False)

@@ -7,17 +7,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
-
-
-def _min_csr(tail, head, weights, n):
-    """Adjacency keeping the cheapest of parallel arcs (a plain csr_matrix would sum them)."""
-    order = np.lexsort((weights, head, tail))
-    tail, head, weights = tail[order], head[order], weights[order]
-    first = np.ones(len(tail), dtype=bool)
-    first[1:] = (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])
-    return csr_matrix((weights[first], (tail[first], head[first])), shape=(n, n))
 
 from corridors.errors import NoRouteError
 from corridors.geo import haversine_km
@@ -25,6 +15,7 @@ from corridors.world.layers import layer_from_edges
 from corridors.world.marnet import Ports
 from corridors.world.multimodal import ArcKind, build_world_graph
 from corridors.world.router import WorldOptions, WorldRouter
+from tests.world.oracle import min_csr
 
 
 class Bands:
@@ -88,7 +79,7 @@ def test_router_is_exact_against_dijkstra(world, engine, tmp_path):
     options = WorldOptions(objective="time", closed_chokepoints=frozenset())
     weights = np.round(router.weights(options) / 1e-3) * 1e-3  # the routers' stated resolution
     ok = np.isfinite(weights)
-    graph = _min_csr(world.tail[ok], world.head[ok], weights[ok], world.n_nodes)
+    graph = min_csr(world.tail[ok], world.head[ok], weights[ok], world.n_nodes)
     expected = dijkstra(graph, directed=True)
     metric = router._metric(options)
     got = metric.matrix(np.arange(world.n_nodes), np.arange(world.n_nodes))
