@@ -7,8 +7,9 @@ Nodes are the rail, road and sea layers' nodes followed by the atlas's compiled 
 - ``BORDER``: a rail or road base edge joining two countries. Where the atlas has any crossing of
   that mode between the two countries the edge is dropped: the atlas's crossings, with their
   status, dwell and fee, are the only way across (so a border the atlas or a scenario closes is
-  never crossed). Elsewhere it is a default crossing (``data/world/crossings.yaml``), with a
-  gauge change on rail where the countries' gauges differ;
+  never crossed). Pairs listed as closed in ``data/world/crossings.yaml`` (e.g. UA-RU since
+  2022) are dropped too. Elsewhere it is a default crossing, with a gauge change on rail where
+  the countries' gauges differ;
 - ``ATLAS``: the atlas's compiled edges (links with their borders, transfers, gauge changes);
 - ``CONNECT``: an atlas node's layer states joined to the nearest base node of the same mode;
 - ``PORT``: transfers between a terminal port's lane node and the nearest road and rail nodes
@@ -222,6 +223,7 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
 
     arcs = _Arcs()
     atlas_pairs = {(frozenset((b.country_a, b.country_b)), b.mode) for b in atlas.borders}
+    closed_pairs = {frozenset(p["countries"]) for p in rules.get("closed_pairs", [])}
     for name, layer in layers.items():
         mode = LAYER_MODE[name]
         mp = params.modes[mode]
@@ -237,7 +239,8 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
         crossing = (ct != ch) & (ct >= 0) & (ch >= 0)
         covered = np.zeros(len(tail), dtype=bool)
         for pair_a, pair_b in set(zip(ct[crossing].tolist(), ch[crossing].tolist())):
-            if (frozenset((countries[pair_a], countries[pair_b])), mode) in atlas_pairs:
+            pair = frozenset((countries[pair_a], countries[pair_b]))
+            if (pair, mode) in atlas_pairs or pair in closed_pairs:
                 covered |= (ct == pair_a) & (ch == pair_b)
         inland = ~crossing
         arcs.add(tail[inland], head[inland], ArcKind.BASE, **{k: (v[inland] if isinstance(v, np.ndarray) else v) for k, v in values.items()})
