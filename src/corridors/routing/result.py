@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from corridors.model import CargoUnit
@@ -75,6 +75,12 @@ class TransferStep:
 
 
 Step = Leg | BorderStep | TransferStep
+
+
+def _shallow(step, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A step's fields as a dict without copying their values (tuples serialise as JSON arrays;
+    ``dataclasses.asdict`` would deep-copy every coordinate)."""
+    return {f.name: getattr(step, f.name) for f in fields(step) if f.name not in skip}
 
 
 @dataclass(frozen=True)
@@ -151,14 +157,13 @@ class Route:
         """Plain JSON-ready dict (the CLI's ``--format json``)."""
         legs = []
         for leg in self.legs:
-            d = asdict(leg)
-            d.pop("geometry")
+            d = _shallow(leg, ("geometry",))
             d["from"], d["to"] = d.pop("from_name"), d.pop("to_name")
             legs.append(d)
-        borders = [{k: v for k, v in asdict(b).items() if k not in ("lon", "lat")} for b in self.border_crossings]
+        borders = [_shallow(b, ("lon", "lat")) for b in self.border_crossings]
         transfers = []
         for t in self.transfers:
-            d = {k: v for k, v in asdict(t).items() if k not in ("lon", "lat")}
+            d = _shallow(t, ("lon", "lat"))
             d["at"] = d.pop("at_name")
             transfers.append(d)
         return {
@@ -182,7 +187,7 @@ class Route:
         """A GeoJSON FeatureCollection: one LineString per leg, one Point per border or transfer."""
         features = []
         for i, leg in enumerate(self.legs):
-            props = {k: v for k, v in asdict(leg).items() if k != "geometry"}
+            props = _shallow(leg, ("geometry",))
             props.update(feature="leg", index=i)
             features.append({
                 "type": "Feature",
@@ -190,7 +195,7 @@ class Route:
                 "properties": props,
             })
         for step in (*self.border_crossings, *self.transfers):
-            props = {k: v for k, v in asdict(step).items() if k not in ("lon", "lat")}
+            props = _shallow(step, ("lon", "lat"))
             props["feature"] = "border" if isinstance(step, BorderStep) else "transfer"
             features.append({
                 "type": "Feature",
