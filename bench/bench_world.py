@@ -2,7 +2,7 @@
 
 Runs in a separate venv with the peers (see ``bench/requirements-peers.txt``); installs nothing::
 
-    /tmp/peers/bin/python bench/bench_world.py [--graph world_highways] [--pairs 100] [--json out.json]
+    .venv-peers/bin/python bench/bench_world.py [--graph world_highways] [--pairs 100] [--json out.json]
 
 On scgraph-data's graph, after joining nodes closer than 0.2 km, in one process: preprocessing
 (CCH topology, customisation; scgraph CH; pandana CH), point-to-point with path (a full route

@@ -19,7 +19,7 @@ Each end node is snapped to the nearest graph nodes (up to 16 candidates near it
 gives the shortest snap + route + snap is kept, so a station next to a detached fragment of track
 still reaches the main network). ``osm_km`` is the length along the graph between the two snapped
 graph nodes; the snap distances are reported but not added. The routing itself is scipy.sparse.csgraph.dijkstra on a CSR
-matrix built once per graph and cached under ``--cache`` (default /tmp/osm_lengths_cache).
+matrix built once per graph and cached under ``--cache`` (default ~/.cache/corridors/osm_lengths).
 
 Verdicts
 --------
@@ -54,10 +54,9 @@ sources). The tool's code is under the project's licence.
 
 How to run
 ----------
-    python3 -m venv /tmp/osmtool
-    /tmp/osmtool/bin/pip install scgraph-data numpy scipy     # scgraph itself is optional
-    /tmp/osmtool/bin/python tools/osm_lengths.py --report /tmp/osm_report.csv \
-        [--geometry /tmp/osm_routes.geojson] [--apply] [--modes rail,road] [--only ID,ID]
+    make setup        # the project's venv has scgraph-data (the `world` extra); scgraph is not needed
+    .venv/bin/python tools/osm_lengths.py --report out/osm_report.csv \
+        [--geometry out/osm_routes.geojson] [--apply] [--modes rail,road] [--only ID,ID]
 
 scgraph itself is not needed at run time: the data modules' ``from scgraph.core import
 GeoGraph`` is satisfied by a stand-in while they are imported (scgraph 3.x has no
@@ -390,7 +389,8 @@ def main(argv=None):
     ap.add_argument("--max-ratio", type=float, default=1.6, help="osm_km / great circle")
     ap.add_argument("--max-chord", type=float, default=150.0, help="km, longest graph edge")
     ap.add_argument("--join-km", type=float, default=0.2, help="join graph nodes closer than")
-    ap.add_argument("--cache", default="/tmp/osm_lengths_cache", help="folder for built CSRs")
+    ap.add_argument("--cache", default=str(Path.home() / ".cache" / "corridors" / "osm_lengths"),
+                    help="folder for built CSRs")
     args = ap.parse_args(argv)
 
     atlas = Path(args.atlas)
