@@ -396,7 +396,12 @@ def data_check(
             err.print(f"[red]error[/] {escape(str(problem))}", highlight=False, soft_wrap=True)
         _fail(f"{len(exc.problems)} error(s); the network was not loaded", code=1)
         return
-    report = check_network(net)
+    cited = frozenset()
+    if path is None:  # the packaged atlas: its sources also serve the world layers' rules
+        from corridors.world.multimodal import rule_source_ids
+
+        cited = rule_source_ids()
+    report = check_network(net, cited_elsewhere=cited)
     for problem in report.problems:
         if problem.severity == "error" or warnings:
             colour = "red" if problem.severity == "error" else "yellow"

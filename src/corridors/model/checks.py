@@ -67,9 +67,12 @@ def _components(edges: list[tuple[str, str]]) -> list[int]:
     return sorted(Counter(find(x) for x in parent).values(), reverse=True)
 
 
-def check_network(network: Network, *, locate_countries: bool = True) -> CheckReport:
+def check_network(
+    network: Network, *, locate_countries: bool = True, cited_elsewhere: frozenset[str] = frozenset()
+) -> CheckReport:
     """Check coordinates against declared countries, lengths against the great circle, that
-    every source is used and every assumption labelled, and summarise connectivity per mode."""
+    every source is used and every assumption labelled, and summarise connectivity per mode.
+    ``cited_elsewhere``: source ids that other data files (e.g. the world layers' rules) cite."""
     problems: list[Problem] = []
     nodes = network.node_by_id
 
@@ -111,6 +114,7 @@ def check_network(network: Network, *, locate_countries: bool = True) -> CheckRe
     used |= {sid for c in params.cargo.values() for sid in c.source_ids}
     used |= set(params.gauge_change_source_ids) | set(params.value_of_time_source_ids)
     used |= set(params.carbon_price_source_ids)
+    used |= set(cited_elsewhere)
     for source in network.sources:
         if source.id not in used:
             problems.append(Problem("sources.csv", None, source.id, "source is not referenced by any row", severity="warning"))

@@ -113,6 +113,26 @@ def load_crossing_rules() -> dict:
     return yaml.safe_load(text)
 
 
+def rule_source_ids() -> frozenset[str]:
+    """Source ids cited by ``data/world/crossings.yaml`` and used by world routes (they live in
+    the atlas's sources.csv)."""
+    found: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if str(key).endswith("source_ids"):
+                    found.update(item)
+                else:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(load_crossing_rules())
+    return frozenset(found | {"osm-scgraph-rail", "osm-scgraph-road", "searoute-marnet"})
+
+
 class _Arcs:
     """Accumulates arc arrays chunk by chunk."""
 
