@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corridors.api.routes import comparisons, meta, network, routing, scenarios
-from corridors.api.service import Forbidden, LimitExceeded, NotFound, Service
+from corridors.api.service import Forbidden, LimitExceeded, NotFound, NotReady, Service
 from corridors.api.settings import Settings
 from corridors.errors import (
     AmbiguousPlaceError,
@@ -166,6 +166,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden):
         return _error(400, "read_only", str(exc))
+
+    @app.exception_handler(NotReady)
+    async def not_ready(request: Request, exc: NotReady):
+        response = _error(503, "not_ready", str(exc))
+        response.headers["Retry-After"] = "10"
+        return response
 
     @app.exception_handler(LimitExceeded)
     async def limit(request: Request, exc: LimitExceeded):

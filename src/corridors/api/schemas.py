@@ -30,6 +30,10 @@ class RouteRequest(RouteOptionsIn):
     origin: str = Field(min_length=1, max_length=200, examples=["Mumbai"])
     destination: str = Field(min_length=1, max_length=200, examples=["Moscow"])
     alternatives: int = Field(default=1, ge=1, le=10)
+    world: bool = Field(default=False, description="Route on the world rail, road and sea layers too "
+                        "(places, ports or 'lat,lon' anywhere); needs a server started with --world.")
+    close: list[str] = Field(default_factory=list, max_length=20,
+                             description="With world: chokepoints to close, e.g. suez, bab_el_mandeb, red_sea.")
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "examples": [{"origin": "Mumbai", "destination": "Moscow", "objective": "cost"},

@@ -60,6 +60,9 @@ class Service:
     _applied: OrderedDict = field(default_factory=OrderedDict)
     _basemap: dict | None = None
     _route_cache: OrderedDict = field(default_factory=OrderedDict)
+    _world: dict = field(default_factory=dict)
+    _world_ready: threading.Event = field(default_factory=threading.Event)
+    _world_error: list = field(default_factory=list)
     url_cache: dict = field(default_factory=dict)
     """Responses of GET /api/route by raw query string, served by :class:`RouteCache`."""
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -68,7 +71,67 @@ class Service:
     @classmethod
     def start(cls, settings: Settings) -> "Service":
         network = read_network(settings.network_path) if settings.network_path else load_atlas()
-        return cls(settings, network, Store(settings.db_path))
+        service = cls(settings, network, Store(settings.db_path))
+        if settings.world:
+            threading.Thread(target=service._load_world, daemon=True, name="world").start()
+        return service
+
+    # world -------------------------------------------------------------------------------------
+    def _load_world(self) -> None:
+        try:
+            from corridors.world import load_world
+
+            self._world[None] = load_world(self.network)
+        except Exception as exc:  # noqa: BLE001 - reported to every world request
+            self._world_error.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            self._world_ready.set()
+
+    def world_status(self) -> str:
+        if not self.settings.world:
+            return "off"
+        if not self._world_ready.is_set():
+            return "loading"
+        return "failed" if self._world_error else "ready"
+
+    def _world_router(self, scenario: AppliedScenario | None):
+        if not self.settings.world:
+            raise Forbidden("this server does not serve world routes; start it with corridors serve --world")
+        if not self._world_ready.wait(timeout=min(5.0, self.settings.query_timeout_s)):
+            raise NotReady("the world layers are still loading (about a minute the first time); retry shortly")
+        if self._world_error:
+            raise NotReady(f"the world layers failed to load: {self._world_error[0]}")
+        if scenario is None:
+            return self._world[None]
+        key = ("scenario", scenario.name)
+        if key not in self._world:
+            from corridors.world import WorldRouter, build_world_graph
+
+            base = self._world[None].world
+            graph = build_world_graph(scenario.network, base.layers, base.ports)
+            self._world[key] = WorldRouter(graph)
+        return self._world[key]
+
+    def _world_route(self, request: RouteRequest) -> list[Route]:
+        from corridors.world import WorldOptions
+        from corridors.world.router import DEFAULT_CLOSED
+
+        if request.via or request.avoid:
+            raise Forbidden("world routes take avoid_countries, modes, year, objective, cargo, close and scenario; "
+                            "not via or avoid (yet)")
+        applied = self.applied(request.scenario) if request.scenario else None
+        if applied is not None and applied.rules:
+            raise Forbidden(f"scenario {applied.name!r} has flow rules, which world routes do not apply yet")
+        options = WorldOptions(
+            objective=request.objective, cargo=request.cargo, year=request.year if request.year is not None else (applied.year if applied else None),
+            modes=frozenset(request.modes) if request.modes else None,
+            avoid_countries=frozenset(request.avoid_countries) | (applied.avoid_countries if applied else frozenset()),
+            closed_chokepoints=DEFAULT_CLOSED | frozenset(request.close) | (applied.closed_chokepoints if applied else frozenset()),
+        )
+        router = self._world_router(applied)
+        if request.alternatives > 1:
+            return router.alternative_routes(request.origin, request.destination, request.alternatives, options)
+        return [router.route(request.origin, request.destination, options)]
 
     # scenarios ---------------------------------------------------------------------------------
     def _builtin_names(self) -> list[str]:
@@ -166,6 +229,14 @@ class Service:
     def route(self, request: RouteRequest) -> dict[str, Any]:
         if request.alternatives > self.settings.max_alternatives:
             raise LimitExceeded(f"at most {self.settings.max_alternatives} alternatives per request; asked for {request.alternatives}")
+        if request.world:
+            try:
+                routes = self._world_route(request)
+            except NoRouteError as exc:
+                return {"routes": [], "reasons": list(exc.reasons), "scenario": request.scenario, "geojson": None,
+                        "message": str(exc).splitlines()[0]}
+            payload = [route_json(r) for r in routes]
+            return {"routes": payload, "reasons": [], "scenario": request.scenario, "geojson": payload[0]["geojson"]}
         network, options, scenario = self._options(request)
         try:
             if request.alternatives > 1:
@@ -291,9 +362,13 @@ class Service:
     def health(self) -> dict[str, Any]:
         from corridors import __version__
 
-        return {"status": "ok", "version": __version__,
+        return {"status": "ok", "version": __version__, "world": self.world_status(),
                 "network": {"name": self.network.name, "nodes": len(self.network.nodes),
                             "links": len(self.network.links), "as_of_year": self.network.as_of_year}}
+
+
+class NotReady(RuntimeError):
+    """A part of the service is still starting (answered 503 with a retry hint)."""
 
 
 class LimitExceeded(ValueError):

@@ -29,6 +29,8 @@ class Settings:
         Most alternatives a route request may ask for.
     query_timeout_s
         Longest a request may compute before it is answered with 408.
+    world
+        Whether to load the world layers and answer ``world: true`` route requests.
     """
 
     db_path: Path = field(default_factory=lambda: Path(_env("DB", "out/corridors.sqlite")))
@@ -38,3 +40,6 @@ class Settings:
     max_alternatives: int = 5
     max_lanes: int = 100
     query_timeout_s: float = 20.0
+    world: bool = field(default_factory=lambda: _env("WORLD", "") in ("1", "true", "yes"))
+    """Serve world routes too (the OSM rail/road and marnet sea layers; loaded in the background
+    at start, about a minute the first time on a machine, seconds from the cache)."""

@@ -349,6 +349,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.", envvar="CORRIDORS_PORT", min=1, max=65535)] = 8000,
     db: Annotated[Optional[Path], typer.Option("--db", help="SQLite file for user scenarios and saved comparisons.", envvar="CORRIDORS_DB")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes (each loads the network; the database is shared).", min=1, max=32)] = 1,
+    world: Annotated[bool, typer.Option("--world", help="Also serve world routes (loads the world layers in the background).", envvar="CORRIDORS_WORLD")] = False,
     network: NetworkOption = None,
 ) -> None:
     """Start the REST API and the web app (offline) at http://HOST:PORT/."""
@@ -359,7 +360,7 @@ def serve(
     except ImportError:
         _fail("the web app needs the 'web' extra: pip install 'corridors[web]' (make demo installs it)")
         return
-    settings = Settings(**{k: v for k, v in {"db_path": db, "network_path": network}.items() if v is not None})
+    settings = Settings(**{k: v for k, v in {"db_path": db, "network_path": network}.items() if v is not None}, world=world)
     try:
         application = create_app(settings)
     except CorridorsError as exc:
@@ -374,6 +375,7 @@ def serve(
 
     # each worker process builds its own app from the same settings, passed by environment
     os.environ["CORRIDORS_DB"] = str(settings.db_path)
+    os.environ["CORRIDORS_WORLD"] = "1" if world else ""
     if settings.network_path:
         os.environ["CORRIDORS_NETWORK"] = str(settings.network_path)
     uvicorn.run("corridors.api:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")

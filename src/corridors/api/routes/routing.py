@@ -34,6 +34,8 @@ def route_get(
     alternatives: Annotated[int, Query(ge=1, le=10)] = 1,
     cargo: Annotated[str, Query(max_length=20)] = "teu",
     scenario: Annotated[str | None, Query(max_length=200)] = None,
+    world: Annotated[bool, Query(description="Route on the world layers too (server started with --world)")] = False,
+    close: Annotated[str | None, Query(description="With world: chokepoints to close, comma-separated", examples=["suez,red_sea"])] = None,
     format: Annotated[Literal["json", "geojson"], Query(description="json: routes and reasons; geojson: the best route's FeatureCollection")] = "json",
 ) -> Response:
     split = lambda text: [p.strip() for p in text.split(",") if p.strip()] if text else []  # noqa: E731
@@ -41,6 +43,7 @@ def route_get(
         origin=origin, destination=destination, objective=objective,
         modes=split(modes) or None, avoid_countries=split(avoid_countries),
         via=split(via), avoid=split(avoid), year=year, alternatives=alternatives, cargo=cargo, scenario=scenario,
+        world=world, close=split(close),
     )
     body = service.route_bytes(request, geojson=format == "geojson")
     service.remember_url(raw.scope["query_string"], body)
