@@ -97,7 +97,7 @@ def test_sea_routes_and_a_closed_strait(world, tmp_path):
     detour = sum(1.1 * float(haversine_km(sea_layer.lon[a], sea_layer.lat[a], sea_layer.lon[b], sea_layer.lat[b]))
                  for a, b in ((0, 3), (3, 2)))  # the layer's edges are 1.1 x the great circle
     assert closed.distance_km == pytest.approx(detour, rel=1e-5)
-    with pytest.raises(NoRouteError, match="closed chokepoints: strait"):
+    with pytest.raises(NoRouteError, match="blocked by the allowed modes; without that rule the best path uses"):
         router.route("Pport", "Kport", WorldOptions(modes=frozenset({"rail"}), closed_chokepoints=frozenset({"strait"})))
 
 

@@ -33,7 +33,8 @@ class Leg:
     gauge_mm: int | None
     corridors: tuple[str, ...]
     source_ids: tuple[str, ...]
-    geometry: tuple[tuple[float, float], ...] = field(repr=False)
+    geometry: tuple[tuple[float, float], ...] = field(repr=False, compare=False)
+    """(lon, lat) vertices in travel order: a tuple of pairs, or an (n, 2) array for long legs."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,11 @@ class TransferStep:
 
 
 Step = Leg | BorderStep | TransferStep
+
+
+def _coordinates(geometry) -> list[list[float]]:
+    tolist = getattr(geometry, "tolist", None)
+    return tolist() if tolist is not None else [list(p) for p in geometry]
 
 
 def _shallow(step, skip: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -191,7 +197,7 @@ class Route:
             props.update(feature="leg", index=i)
             features.append({
                 "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": [list(p) for p in leg.geometry]},
+                "geometry": {"type": "LineString", "coordinates": _coordinates(leg.geometry)},
                 "properties": props,
             })
         for step in (*self.border_crossings, *self.transfers):

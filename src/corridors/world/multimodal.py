@@ -253,7 +253,15 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
         values = dict(mode=MODES.index(mode), distance_km=km, time_h=km / mp.speed_kmh,
                       cost_usd=km * mp.cost_usd_per_teu_km, co2e_kg_per_t=km * mp.co2e_g_per_tkm / 1000)
         if name == "sea":
-            arcs.add(tail, head, ArcKind.BASE, chokepoint=np.asarray(layer.chokepoint), **values)
+            choke = np.asarray(layer.chokepoint)
+            if "volga_don" in layer.chokepoints:  # marnet's river lanes are inland waterway, not sea
+                river = choke == layer.chokepoints.index("volga_don")
+                iww = params.modes[Mode.IWW]
+                values["mode"] = np.where(river, MODES.index(Mode.IWW), values["mode"])
+                values["time_h"] = np.where(river, km / iww.speed_kmh, values["time_h"])
+                values["cost_usd"] = np.where(river, km * iww.cost_usd_per_teu_km, values["cost_usd"])
+                values["co2e_kg_per_t"] = np.where(river, km * iww.co2e_g_per_tkm / 1000, values["co2e_kg_per_t"])
+            arcs.add(tail, head, ArcKind.BASE, chokepoint=choke, **values)
             continue
         ct, ch = country[tail], country[head]
         crossing = (ct != ch) & (ct >= 0) & (ch >= 0)

@@ -204,11 +204,36 @@ class WorldRouter:
         distances = metric.matrix(o.nodes, d.nodes)
         i, j = np.unravel_index(np.argmin(distances), distances.shape)
         if not np.isfinite(distances[i, j]):
-            raise NoRouteError(o.label, d.label, [
-                "the world layers do not join these places under these rules (closed chokepoints: "
-                + (", ".join(sorted(options.closed_chokepoints)) or "none") + ")"])
+            raise NoRouteError(o.label, d.label, self._explain(o, d, options))
         value, arcs = metric.path(int(o.nodes[i]), int(d.nodes[j]))
         return self._build(arcs, options, o, d, value)
+
+    def _explain(self, o: _Endpoint, d: _Endpoint, options: WorldOptions) -> list[str]:
+        """Which rule blocks every path: relax each in turn and say what the relaxed route uses."""
+        w = self.world
+        relaxations = [
+            ("the allowed modes", dataclasses.replace(options, modes=None)),
+            ("the closed chokepoints (" + ", ".join(sorted(options.closed_chokepoints)) + ")",
+             dataclasses.replace(options, closed_chokepoints=frozenset())),
+            ("the avoided countries", dataclasses.replace(options, avoid_countries=frozenset())),
+            ("the network year", dataclasses.replace(options, year=2100)),
+        ]
+        reasons = []
+        for rule, relaxed in relaxations:
+            if relaxed == options:
+                continue
+            metric = self._metric(relaxed)
+            dist = metric.matrix(o.nodes, d.nodes)
+            i, j = np.unravel_index(np.argmin(dist), dist.shape)
+            if not np.isfinite(dist[i, j]):
+                continue
+            _, arcs = metric.path(int(o.nodes[i]), int(d.nodes[j]))
+            modes = sorted({MODES[m].value for m in _ordered_unique(w.mode[arcs]) if m >= 0})
+            bits = int(np.bitwise_or.reduce(w.chokepoint_bits[arcs])) if len(arcs) else 0
+            passages = [c for k, c in enumerate(w.chokepoints) if bits >> k & 1]
+            reasons.append(f"blocked by {rule}; without that rule the best path uses {', '.join(modes)}"
+                           + (f" and passes {', '.join(passages)}" if passages else ""))
+        return reasons or ["the world layers do not join these places at all (no path in any mode, year or closure)"]
 
     def _build(self, arcs, options: WorldOptions, o: _Endpoint, d: _Endpoint, value: float) -> Route:
         if self._namer is None:
@@ -325,6 +350,12 @@ class _Namer:
         return f"{lat:.2f}, {lon:.2f} ({w.countries[code] if code >= 0 else 'at sea'})"
 
 
+def _ordered_unique(values: np.ndarray) -> list[int]:
+    """Distinct values in order of first appearance (vectorised)."""
+    unique, first = np.unique(values, return_index=True)
+    return unique[np.argsort(first)].tolist()
+
+
 def _line_leg(world: WorldGraph, arcs: np.ndarray, km_before: float, cargo, name) -> Leg:
     """One leg over a run of base and connector arcs of one mode (vectorised)."""
     params = world.atlas.parameters
@@ -333,8 +364,8 @@ def _line_leg(world: WorldGraph, arcs: np.ndarray, km_before: float, cargo, name
     dist = float(world.distance_km[arcs].sum(dtype=np.float64))
     nodes = np.concatenate([world.tail[arcs[:1]], world.head[arcs]])
     layers = {LAYER_NAMES[x] for x in np.unique(world.layer[nodes]).tolist()} - {"atlas"}
-    choke = [world.chokepoints[c] for c in dict.fromkeys(world.chokepoint[arcs].tolist()) if c >= 0]
-    countries = [world.countries[c] for c in dict.fromkeys(world.country[nodes].tolist()) if c >= 0]
+    choke = [world.chokepoints[c] for c in _ordered_unique(world.chokepoint[arcs]) if c >= 0]
+    countries = [world.countries[c] for c in _ordered_unique(world.country[nodes]) if c >= 0]
     first, last = int(nodes[0]), int(nodes[-1])
     return Leg(
         mode=mode.value, from_id=f"world:{first}", to_id=f"world:{last}", from_name=name(first), to_name=name(last),
@@ -342,7 +373,7 @@ def _line_leg(world: WorldGraph, arcs: np.ndarray, km_before: float, cargo, name
         cost_usd=dist * mp.cost_usd_per_teu_km * cargo.teu_equivalent, co2e_kg=dist * mp.co2e_g_per_tkm / 1000 * cargo.mass_t,
         countries=tuple(countries), link_ids=(), status="operational", opens_year=None, gauge_mm=None,
         corridors=tuple(choke), source_ids=tuple(dict.fromkeys([*(SOURCES[x] for x in sorted(layers)), *mp.source_ids])),
-        geometry=tuple(zip(world.lon[nodes].tolist(), world.lat[nodes].tolist())),
+        geometry=np.column_stack([world.lon[nodes], world.lat[nodes]]),
     )
 
 

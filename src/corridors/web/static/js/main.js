@@ -10,6 +10,7 @@ import { fmt } from "./format.js";
 import { attachAutocomplete, describeScenario, loadScenarios } from "./lookups.js";
 import { initMap, showLayersFor } from "./map.js";
 import { openRoute, rerunRoute } from "./route.js";
+import { initWorldForm, showWorld, wantsWorld } from "./world.js";
 import { compareStateFromForm, compareStateToForm, lastHash, readHash, routeStateFromForm, routeStateToForm, toHash } from "./state.js";
 
 /** Show the form, results and map layer of `tab` ("route" or "compare"). */
@@ -63,6 +64,7 @@ async function main() {
   initMap();
   attachAutocomplete($("#origin"), $("#origin-list"));
   attachAutocomplete($("#destination"), $("#destination-list"));
+  initWorldForm();
 
   $("#route-form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -92,6 +94,8 @@ async function main() {
     const n = h.network || {};
     if (n.as_of_year) $("#year").placeholder = String(n.as_of_year);
     $("#network-info").textContent = `v${h.version} · ${n.name || "atlas"} · ${fmt(n.nodes)} places, ${fmt(n.links)} links · as of ${n.as_of_year ?? "?"}`;
+    // world layers just loaded: plan again a world route that was refused while they loaded
+    showWorld(h, () => { const s = readHash(); if (s.tab === "route" && wantsWorld(s) && s.from && s.to) rerunRoute(s); });
   }).catch(() => {});
   await loadScenarios();
   applyHash();

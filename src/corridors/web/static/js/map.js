@@ -66,8 +66,11 @@ export async function initMap() {
   const layers = L.control.layers(null, overlays, { collapsed: true, position: "topright" }).addTo(map);
 
   api("/api/basemap").then((geojson) => {
-    L.geoJSON(geojson, { pane: "basemap", interactive: false,
-      style: { color: "#a9a49a", weight: 0.8, fillColor: "#f7f5ef", fillOpacity: 1 } }).addTo(map);
+    // with copies east and west of the world, for world routes drawn across the antimeridian
+    for (const shift of [0, -360, 360]) {
+      L.geoJSON(geojson, { pane: "basemap", interactive: false, coordsToLatLng: ([lon, lat]) => L.latLng(lat, lon + shift),
+        style: { color: "#a9a49a", weight: 0.8, fillColor: "#f7f5ef", fillOpacity: 1 } }).addTo(map);
+    }
     document.getElementById("map").dataset.basemap = "loaded";
   }).catch((err) => setStatus(`Country outlines not loaded: ${err.message}`, "error"));
 

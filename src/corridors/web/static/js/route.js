@@ -4,7 +4,9 @@ import { api, fresh } from "./api.js";
 import { $, $$, setStatus } from "./dom.js";
 import { MODES, MODE_NAMES, STATUS_NAMES, days, elapsed, esc, fmt, modeOf } from "./format.js";
 import { drawRoute, fitTo, map, routeLayer } from "./map.js";
+import { unwrapRoute } from "./geo.js";
 import { renderTcd } from "./tcd.js";
+import { chokepointsText, routeChokepointsText, worldRequest } from "./world.js";
 
 let lastRoute = null;     // { key: the request as JSON, response }
 let selectedRoute = 0;
@@ -17,7 +19,7 @@ export function routeRequest(s) {
     modes: s.modes ? s.modes.split(",") : MODES,
     avoid_countries: (s.avoid || "").split(",").filter(Boolean),
     year: s.year ? Number(s.year) : null, alternatives: Number(s.alt || 1),
-    cargo: s.cargo || "teu", scenario: s.scenario || null,
+    cargo: s.cargo || "teu", scenario: s.scenario || null, ...worldRequest(s),
   };
 }
 
@@ -33,6 +35,9 @@ async function runRoute(s) {
   const started = performance.now();
   try {
     const response = await api("/api/route", { body: routeRequest(s), signal: fresh("route") });
+    // world routes may cross the antimeridian: draw them continuous
+    for (const r of response.routes || []) r.geojson = unwrapRoute(r.geojson);
+    response.geojson = unwrapRoute(response.geojson);
     lastRoute = { key: JSON.stringify(routeRequest(s)), response };
     selectedRoute = 0;
     renderRoute();
@@ -84,8 +89,15 @@ function renderRoute() {
     const ends = (route.geojson || response.geojson)?.features?.filter((f) => f.properties.feature === "leg") || [];
     if (ends.length) {
       const a = ends[0].geometry.coordinates[0], b = ends.at(-1).geometry.coordinates.at(-1);
-      L.tooltip({ permanent: true, direction: "left", className: "point-label", offset: [-6, 0] }).setLatLng([a[1], a[0]]).setContent(esc(first.from)).addTo(routeLayer);
-      L.tooltip({ permanent: true, direction: "right", className: "point-label", offset: [6, 0] }).setLatLng([b[1], b[0]]).setContent(esc(last.to)).addTo(routeLayer);
+      // on a route spanning much of the world, a label at the map's edge points inwards
+      const lons = ends.flatMap((f) => f.geometry.coordinates.map((c) => c[0]));
+      const west = Math.min(...lons), east = Math.max(...lons), wide = east - west > 90;
+      const side = (lon, outward) => (wide && (outward === "left" ? lon - west : east - lon) < (east - west) / 10
+        ? (outward === "left" ? "right" : "left") : outward);
+      const label = (p, dir, text) => L.tooltip({ permanent: true, direction: dir, className: "point-label", offset: [dir === "left" ? -6 : 6, 0] })
+        .setLatLng([p[1], p[0]]).setContent(esc(text)).addTo(routeLayer);
+      label(a, side(a[0], "left"), first.from);
+      label(b, side(b[0], "right"), last.to);
     }
   }
   fitTo(routeLayer);
@@ -99,7 +111,8 @@ function renderRoute() {
 function renderSummary(routes, response) {
   const r = routes[selectedRoute];
   const unit = r.cargo?.unit ? (r.cargo.unit.startsWith("t") && r.cargo.mass_t && r.cargo.unit !== "truck" && r.cargo.unit !== "teu" ? `${fmt(r.cargo.mass_t)} t` : r.cargo.unit.toUpperCase()) : "TEU";
-  const via = Array.isArray(r.via) ? r.via.join(", ") : r.via;
+  const via = Array.isArray(r.via) ? r.via.join(", ") : r.via === "-" ? "" : r.via;
+  const chokepoints = routeChokepointsText(r, JSON.parse(lastRoute.key));
   const notBuilt = (r.legs || []).filter((l) => l.status && l.status !== "operational");
   const alts = routes.length > 1
     ? `<div class="alternatives" role="group" aria-label="Alternative routes">${routes.map((x, i) =>
@@ -116,6 +129,7 @@ function renderSummary(routes, response) {
       <div class="figure"><b>${(r.border_crossings || []).length}</b><span>border crossings</span></div>
     </div>
     ${via ? `<p class="via">Via ${esc(via)}</p>` : ""}
+    ${chokepoints ? `<p class="via chokepoints" data-testid="route-chokepoints">${esc(chokepoints)}</p>` : ""}
     ${notBuilt.length ? `<p class="notes">Uses ${notBuilt.length} leg${notBuilt.length > 1 ? "s" : ""} not yet in operation (${[...new Set(notBuilt.map((l) => STATUS_NAMES[l.status] || l.status))].join(", ")}).</p>` : ""}
     ${alts}`;
   $$("#route-summary .alternatives button").forEach((b) => b.addEventListener("click", () => {
@@ -149,9 +163,10 @@ function renderLegTable(route) {
   for (const { type, x } of routeSteps(route)) {
     if (type === "leg") {
       const mode = modeOf(x.mode);
+      const via = chokepointsText(x.corridors);
       rows.push(`<tr class="leg" tabindex="0" data-leg="${legIndex++}">
         <td class="mode" data-mode="${esc(mode)}"><i class="swatch"></i>${esc(MODE_NAMES[mode] || x.mode)}${x.gauge_mm ? ` <span class="muted">${x.gauge_mm} mm</span>` : ""}</td>
-        <td>${esc(x.from)} → ${esc(x.to)}</td><td class="num">${fmt(x.distance_km)}</td><td class="num">${fmt(x.time_h, 1)}</td>
+        <td>${esc(x.from)} → ${esc(x.to)}${via ? `<div class="chokepoints">${esc(via)}</div>` : ""}</td><td class="num">${fmt(x.distance_km)}</td><td class="num">${fmt(x.time_h, 1)}</td>
         <td class="num">${fmt(x.cost_usd)}</td><td class="num">${fmt(x.co2e_kg)}</td><td>${esc((x.countries || []).join(", "))}</td>
         <td><span class="status-tag ${esc(x.status)}">${esc(STATUS_NAMES[x.status] || x.status)}${x.opens_year ? ` ${x.opens_year}` : ""}</span></td>
         ${sourcesCell(x.source_ids)}</tr>`);

@@ -3,6 +3,7 @@
 
 import { $, $$, ensureOption } from "./dom.js";
 import { MODES } from "./format.js";
+import { worldStateFromForm, worldStateToForm } from "./world.js";
 
 export const DEFAULT_ROUTE = { from: "Mumbai", to: "Moscow" };
 export const DEFAULT_BASE = "baseline-2025";
@@ -22,7 +23,7 @@ export function readHash() {
 export function toHash(state) {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(state)) if (v !== "" && v != null) params.set(k, v);
-  return "#" + params.toString();
+  return "#" + params.toString().replace(/%2C/gi, ",");  // commas kept readable: close=suez,red_sea
 }
 
 /** The route form as a state; defaults are left out to keep the URL short. */
@@ -34,7 +35,7 @@ export function routeStateFromForm() {
     objective: $("#objective").value, modes: modes.length === MODES.length ? "" : modes.join(","),
     avoid: $("#avoid-countries").value.split(/[\s,;]+/).filter(Boolean).map((c) => c.toUpperCase()).join(","),
     year: $("#year").value, cargo: cargo === "teu" ? "" : cargo, scenario: $("#route-scenario").value,
-    alt: $("#alternatives").value === "1" ? "" : $("#alternatives").value,
+    alt: $("#alternatives").value === "1" ? "" : $("#alternatives").value, ...worldStateFromForm(),
   };
 }
 
@@ -53,6 +54,7 @@ export function routeStateToForm(s) {
   $("#bulk-field").hidden = $("#cargo").value !== "bulk";
   ensureOption($("#route-scenario"), s.scenario || "");
   $("#alternatives").value = s.alt || "1";
+  worldStateToForm(s);
 }
 
 /** The comparison form as a state. */
