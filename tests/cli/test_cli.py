@@ -115,7 +115,19 @@ def test_data_check_reports_every_problem_with_file_line_and_column(tiny_path, t
     assert "broken/links.csv:5 [gauge_mm]: a rail link needs its gauge" in out
 
 
-def test_data_check_flags_coordinates_outside_the_declared_country(tiny_path):
+def test_data_check_flags_coordinates_outside_the_declared_country(tiny_path, tmp_path):
+    folder = tmp_path / "net"
+    shutil.copytree(tiny_path, folder)
+    nodes = folder / "nodes.csv"
+    nodes.write_text(nodes.read_text().replace("p,Port P,Pee,0.0,0.0,AZ", "p,Port P,Pee,44.79,41.72,AZ"))  # Tbilisi
+    result = run("data", "check", str(folder))
+    assert result.exit_code == 1
+    out = " ".join(result.output.split())
+    assert "(41.7200, 44.7900) lies in GE, not AZ" in out
+    assert "error" in result.output
+
+
+def test_data_check_flags_links_shorter_than_the_great_circle(tiny_path):
     result = run("data", "check", str(tiny_path))
-    assert result.exit_code == 1  # the tiny network's coordinates are schematic, in the Gulf of Guinea
-    assert "lies in" in result.output or "error" in result.output
+    assert result.exit_code == 1  # the tiny network's schematic coordinates make U 157 km from Q and T
+    assert "[q--u--road.distance_km]: 150 km is shorter than the great circle (157.2 km)" in " ".join(result.output.split())

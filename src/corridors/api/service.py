@@ -146,7 +146,6 @@ class Service:
         user = self._scenario_text(name)
         if user is not None:
             key = (name, hashlib.sha1(user[0].encode()).hexdigest())
-            scenario = None
         elif name in self._builtin_names():
             key = (name, "builtin")
         else:
@@ -229,20 +228,16 @@ class Service:
     def route(self, request: RouteRequest) -> dict[str, Any]:
         if request.alternatives > self.settings.max_alternatives:
             raise LimitExceeded(f"at most {self.settings.max_alternatives} alternatives per request; asked for {request.alternatives}")
-        if request.world:
-            try:
-                routes = self._world_route(request)
-            except NoRouteError as exc:
-                return {"routes": [], "reasons": list(exc.reasons), "scenario": request.scenario, "geojson": None,
-                        "message": str(exc).splitlines()[0]}
-            payload = [route_json(r) for r in routes]
-            return {"routes": payload, "reasons": [], "scenario": request.scenario, "geojson": payload[0]["geojson"]}
-        network, options, scenario = self._options(request)
+        scenario = request.scenario
         try:
-            if request.alternatives > 1:
-                routes = alternative_routes(network, request.origin, request.destination, request.alternatives, options)
+            if request.world:
+                routes = self._world_route(request)
             else:
-                routes = [route(network, request.origin, request.destination, options)]
+                network, options, scenario = self._options(request)
+                if request.alternatives > 1:
+                    routes = alternative_routes(network, request.origin, request.destination, request.alternatives, options)
+                else:
+                    routes = [route(network, request.origin, request.destination, options)]
         except NoRouteError as exc:
             return {"routes": [], "reasons": list(exc.reasons), "scenario": scenario, "geojson": None,
                     "message": str(exc).splitlines()[0]}

@@ -366,11 +366,7 @@ def _attributes(network: Network, topo: Topology) -> MultimodalGraph:
     # per link (vectorisable data gathered once)
     distance = np.fromiter((l.distance_km for l in links), float, n_links)
     mode_code = np.fromiter((MODES.index(l.mode) for l in links), np.int8, n_links)
-    speed = np.fromiter((l.speed_kmh or params.modes[l.mode].speed_kmh for l in links), float, n_links)
-    fixed_time = np.fromiter((np.nan if l.time_h is None else l.time_h for l in links), float, n_links)
     wait = np.fromiter((l.wait_h for l in links), float, n_links)
-    tariff = np.fromiter((np.nan if l.cost_usd_per_teu is None else l.cost_usd_per_teu for l in links), float, n_links)
-    rate = np.asarray([params.modes[m].cost_usd_per_teu_km for m in MODES])[mode_code] if n_links else np.zeros(0)
     intensity = np.asarray([params.modes[m].co2e_g_per_tkm for m in MODES])[mode_code] if n_links else np.zeros(0)
     link_border = np.fromiter((border_index[(l.border, l.mode)] if l.border else -1 for l in links), np.int32, n_links)
     statuses, opens = [], []
@@ -382,8 +378,8 @@ def _attributes(network: Network, topo: Topology) -> MultimodalGraph:
             status = max(status, crossing.status, key=_WORSE.index)
         statuses.append(STATUSES.index(status))
         opens.append(year)
-    run_time = np.where(np.isnan(fixed_time), distance / speed, fixed_time) + wait
-    run_cost = np.where(np.isnan(tariff), distance * rate, tariff)
+    run_time = np.fromiter((params.running_time_h(l) for l in links), float, n_links) + wait
+    run_cost = np.fromiter((params.line_haul_cost_usd(l) for l in links), float, n_links)
     b_dwell = np.asarray([b.dwell_h for b in network.borders] + [0.0])[link_border]
     b_fee = np.asarray([b.fee_usd for b in network.borders] + [0.0])[link_border]
 

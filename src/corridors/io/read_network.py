@@ -118,7 +118,7 @@ def _read_geometries(path: Path, out: _Collector) -> dict[str, tuple[tuple[float
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         result = {}
-        for i, feature in enumerate(data["features"]):
+        for feature in data["features"]:
             link_id = feature["properties"]["link_id"]
             coords = feature["geometry"]["coordinates"]
             result[link_id] = tuple((float(x), float(y)) for x, y in coords)

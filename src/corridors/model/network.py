@@ -143,6 +143,18 @@ class Parameters:
     value_of_time_source_ids: tuple[str, ...] = ()
     carbon_price_source_ids: tuple[str, ...] = ()
 
+    def running_time_h(self, link: Link) -> float:
+        """Hours to run ``link``, waits excluded: its fixed time, else km / (its speed or its mode's)."""
+        if link.time_h is not None:
+            return link.time_h
+        return link.distance_km / (link.speed_kmh or self.modes[link.mode].speed_kmh)
+
+    def line_haul_cost_usd(self, link: Link) -> float:
+        """USD per TEU-equivalent to run ``link``: its flat tariff, else km x its mode's rate."""
+        if link.cost_usd_per_teu is not None:
+            return link.cost_usd_per_teu
+        return link.distance_km * self.modes[link.mode].cost_usd_per_teu_km
+
     def transfer(self, a: Mode, b: Mode) -> TransferParameters | None:
         """The transfer parameters between modes ``a`` and ``b``, or None if none is defined."""
         key = frozenset((a, b))

@@ -167,7 +167,3 @@ def staged_path(
             state = int(graph.tail[e])
     edges.reverse()
     return total, edges
-
-
-def is_transfer(graph: MultimodalGraph, edge: int) -> bool:
-    return graph.kind[edge] != EdgeKind.LINK

@@ -106,7 +106,7 @@ def _select(builder: _Builder, patch: Patch, path: str, network: Network) -> lis
         chosen = [
             l for l in builder.links.values()
             if (not w.ids or l.id in w.ids)
-            and (not w.country or w.country in network_countries(builder, l))
+            and (not w.country or w.country in _link_countries(builder, l))
             and (not w.mode or l.mode is w.mode)
             and (not w.corridor or w.corridor in l.corridors)
         ]
@@ -142,7 +142,7 @@ def _select(builder: _Builder, patch: Patch, path: str, network: Network) -> lis
     return keys
 
 
-def network_countries(builder: _Builder, link: Link) -> tuple[str, ...]:
+def _link_countries(builder: _Builder, link: Link) -> tuple[str, ...]:
     ends = (builder.nodes[link.from_node].country, *link.via_countries, builder.nodes[link.to_node].country)
     return tuple(dict.fromkeys(ends))
 
@@ -191,16 +191,16 @@ def _patch_status(builder: _Builder, patch: Patch, path: str, keys: list[Any]) -
         builder.record(path, patch.element, element_id, "opens_year", old.opens_year, new.opens_year, patch.note)
 
 
-def _link_time_h(builder: _Builder, link: Link) -> float:
-    if link.time_h is not None:
-        return link.time_h
-    return link.distance_km / (link.speed_kmh or builder.params.modes[link.mode].speed_kmh)
-
-
-def _link_cost(builder: _Builder, link: Link) -> float:
-    if link.cost_usd_per_teu is not None:
-        return link.cost_usd_per_teu
-    return link.distance_km * builder.params.modes[link.mode].cost_usd_per_teu_km
+def _element_id(key: Any) -> str:
+    """The id a change log names: a link or node id, a border id (from its (id, mode) key), a
+    transfer's mode pair ("rail-road") or a mode."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, tuple):
+        return key[0]
+    if isinstance(key, frozenset):
+        return "-".join(sorted(m.value for m in key))
+    return key.value
 
 
 def _patch_values(builder: _Builder, patch: Patch, path: str, keys: list[Any]) -> None:
@@ -232,7 +232,7 @@ def _patch_values(builder: _Builder, patch: Patch, path: str, keys: list[Any]) -
                     continue
                 if element == "link":
                     if factor == "time":
-                        values["time_h"] = _link_time_h(builder, old) * f
+                        values["time_h"] = builder.params.running_time_h(old) * f
                     elif factor == "speed":
                         values["speed_kmh"] = (old.speed_kmh or builder.params.modes[old.mode].speed_kmh) * f
                     elif factor == "capacity":
@@ -241,7 +241,7 @@ def _patch_values(builder: _Builder, patch: Patch, path: str, keys: list[Any]) -
                             continue
                         values["capacity_t_per_year"] = old.capacity_t_per_year * f
                     else:
-                        values["cost_usd_per_teu"] = _link_cost(builder, old) * f
+                        values["cost_usd_per_teu"] = builder.params.line_haul_cost_usd(old) * f
                 elif element == "border":
                     field = "dwell_h" if factor == "dwell" else "fee_usd"
                     values[field] = getattr(old, field) * f
@@ -258,8 +258,7 @@ def _patch_values(builder: _Builder, patch: Patch, path: str, keys: list[Any]) -
         if "status" in values:
             _status_op(builder, path, element, str(key), "open" if values["status"] is Status.OPERATIONAL else "close")
         new = dataclasses.replace(old, **values)
-        element_id = key if isinstance(key, str) else (key[0] if isinstance(key, tuple) else
-                                                        "-".join(sorted(m.value for m in key)) if isinstance(key, frozenset) else key.value)
+        element_id = _element_id(key)
         for field in values:
             builder.record(path, element, element_id, field, getattr(old, field), getattr(new, field), patch.note)
         if element == "link":

@@ -11,13 +11,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+import shutil
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from corridors.errors import InvalidOptionError, NoRouteError, UnknownPlaceError
+from corridors.geo import EARTH_RADIUS_KM
 from corridors.model import Mode
 from corridors.routing._build import build_route
 from corridors.routing.fast import build_router
@@ -25,8 +28,12 @@ from corridors.routing.options import OBJECTIVES, cargo_unit
 from corridors.routing.places import resolve_place
 from corridors.routing.result import BorderStep, Leg, Route, TransferStep
 from corridors.world.cache import cache_root
+from corridors.world.graphs import unit_vectors
 from corridors.world.multimodal import MODES, ArcKind, WorldGraph
 
+COORDINATE_SNAP_KM = {"road": 50.0, "rail": 10.0, "sea": 10.0}
+"""How far a 'lat,lon' place may lie from the nearest node of each layer to start or end there:
+a first or last mile by road is common, a rail siding or a ship's berth must be close."""
 DEFAULT_CLOSED = frozenset({"bering_arctic"})
 """Chokepoints closed unless asked: marnet's Arctic lanes are not a freight route today."""
 _COORDS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
@@ -73,8 +80,6 @@ class WorldRouter:
     def _preprocess(self, engine: str, cache_dir):
         """The metric-independent preprocessing: loaded from the disk cache when a complete,
         checksummed copy for exactly these arcs is there, else built and saved atomically."""
-        import shutil
-
         w = self.world
         digest = hashlib.sha256(w.tail.tobytes() + w.head.tobytes()).hexdigest()[:24]
         path = cache_root(cache_dir) / "world" / f"cch-{w.n_nodes}-{digest}"
@@ -151,11 +156,6 @@ class WorldRouter:
     # places -------------------------------------------------------------------------------------
     def _nearest(self, layer: str, lon: float, lat: float) -> tuple[int, float]:
         """Nearest node of a layer to a point, and its distance in km (KD-tree, built once)."""
-        from scipy.spatial import cKDTree
-
-        from corridors.geo import EARTH_RADIUS_KM
-        from corridors.world.graphs import unit_vectors
-
         tree = self._trees.get(layer)
         if tree is None:
             base = self.world.layers[layer]
@@ -176,7 +176,7 @@ class WorldRouter:
                 if name not in w.offsets or name not in w.layers:
                     continue
                 i, km = self._nearest(name, lon, lat)
-                if km <= (50 if name == "road" else 10):
+                if km <= COORDINATE_SNAP_KM[name]:
                     nodes.append(w.offsets[name] + i)
                     best = min(best, km)
             if not nodes:
@@ -321,10 +321,6 @@ class _Namer:
     within ``within_km`` ("near Poti, GE"); else coordinates and country."""
 
     def __init__(self, world: WorldGraph, within_km: float = 30.0) -> None:
-        from scipy.spatial import cKDTree
-
-        from corridors.world.graphs import unit_vectors
-
         self.world, self.within_km = world, within_km
         names = [n.label for n in world.atlas.nodes]
         lons, lats = [n.lon for n in world.atlas.nodes], [n.lat for n in world.atlas.nodes]
@@ -335,9 +331,6 @@ class _Namer:
         self.tree = cKDTree(unit_vectors(np.asarray(lons, float), np.asarray(lats, float)))
 
     def __call__(self, node: int) -> str:
-        from corridors.geo import EARTH_RADIUS_KM
-        from corridors.world.graphs import unit_vectors
-
         w = self.world
         if LAYER_NAMES[w.layer[node]] == "atlas":
             return w.atlas.nodes[w.atlas_graph.state_node[w.ref[node]]].label
