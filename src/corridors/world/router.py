@@ -22,14 +22,14 @@ from scipy.spatial import cKDTree
 from corridors.errors import InvalidOptionError, NoRouteError, UnknownPlaceError
 from corridors.geo import EARTH_RADIUS_KM
 from corridors.model import Mode
-from corridors.routing._build import build_route
 from corridors.routing.fast import build_router
 from corridors.routing.options import OBJECTIVES, cargo_unit
 from corridors.routing.places import resolve_place
-from corridors.routing.result import BorderStep, Leg, Route, TransferStep
+from corridors.routing.result import Route
+from corridors.world._build import WorldRouteBuilder
 from corridors.world.cache import cache_root
 from corridors.world.graphs import unit_vectors
-from corridors.world.multimodal import MODES, ArcKind, WorldGraph
+from corridors.world.multimodal import MODES, WorldGraph
 
 COORDINATE_SNAP_KM = {"road": 50.0, "rail": 10.0, "sea": 10.0}
 """How far a 'lat,lon' place may lie from the nearest node of each layer to start or end there:
@@ -37,8 +37,6 @@ a first or last mile by road is common, a rail siding or a ship's berth must be 
 DEFAULT_CLOSED = frozenset({"bering_arctic"})
 """Chokepoints closed unless asked: marnet's Arctic lanes are not a freight route today."""
 _COORDS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
-LAYER_NAMES = ("rail", "road", "sea", "atlas")
-SOURCES = {"rail": "osm-scgraph-rail", "road": "osm-scgraph-road", "sea": "searoute-marnet"}
 
 
 @dataclass(frozen=True)
@@ -72,8 +70,8 @@ class WorldRouter:
 
     def __init__(self, world: WorldGraph, *, engine: str = "auto", cache_dir: str | Path | None = None) -> None:
         self.world = world
-        self._metrics: OrderedDict[tuple, object] = OrderedDict()
-        self._namer: _Namer | None = None
+        self._metrics: OrderedDict[WorldOptions, object] = OrderedDict()
+        self._builder: WorldRouteBuilder | None = None
         self._trees: dict = {}
         self._base = self._preprocess(engine, cache_dir)
 
@@ -142,7 +140,7 @@ class WorldRouter:
         return np.where(ok, weight, np.inf)
 
     def _metric(self, options: WorldOptions):
-        key = dataclasses.astuple(options)
+        key = options  # frozen, so hashable: equal options share a customisation
         metric = self._metrics.get(key)
         if metric is None:
             metric = self._base.sibling()
@@ -200,13 +198,22 @@ class WorldRouter:
         """The best route between two places anywhere the layers reach."""
         options = options or WorldOptions()
         o, d = self.endpoint(origin, "origin"), self.endpoint(destination, "destination")
-        metric = self._metric(options)
+        value, arcs = self._best_path(self._metric(options), o, d)
+        if not np.isfinite(value):
+            raise NoRouteError(o.label, d.label, self._explain(o, d, options))
+        return self._build(arcs, options, o, d, value)
+
+    @staticmethod
+    def _best_path(metric, o: _Endpoint, d: _Endpoint) -> tuple[float, np.ndarray]:
+        """The least path from any origin node to any destination node: ``(inf, [])`` if none.
+        One query when both ends are single nodes, else a small matrix picks the pair first."""
+        if len(o.nodes) == 1 and len(d.nodes) == 1:
+            return metric.path(int(o.nodes[0]), int(d.nodes[0]))
         distances = metric.matrix(o.nodes, d.nodes)
         i, j = np.unravel_index(np.argmin(distances), distances.shape)
         if not np.isfinite(distances[i, j]):
-            raise NoRouteError(o.label, d.label, self._explain(o, d, options))
-        value, arcs = metric.path(int(o.nodes[i]), int(d.nodes[j]))
-        return self._build(arcs, options, o, d, value)
+            return float("inf"), np.empty(0, dtype=np.int64)
+        return metric.path(int(o.nodes[i]), int(d.nodes[j]))
 
     def _explain(self, o: _Endpoint, d: _Endpoint, options: WorldOptions) -> list[str]:
         """Which rule blocks every path: relax each in turn and say what the relaxed route uses."""
@@ -222,12 +229,9 @@ class WorldRouter:
         for rule, relaxed in relaxations:
             if relaxed == options:
                 continue
-            metric = self._metric(relaxed)
-            dist = metric.matrix(o.nodes, d.nodes)
-            i, j = np.unravel_index(np.argmin(dist), dist.shape)
-            if not np.isfinite(dist[i, j]):
+            value, arcs = self._best_path(self._metric(relaxed), o, d)
+            if not np.isfinite(value):
                 continue
-            _, arcs = metric.path(int(o.nodes[i]), int(d.nodes[j]))
             modes = sorted({MODES[m].value for m in _ordered_unique(w.mode[arcs]) if m >= 0})
             bits = int(np.bitwise_or.reduce(w.chokepoint_bits[arcs])) if len(arcs) else 0
             passages = [c for k, c in enumerate(w.chokepoints) if bits >> k & 1]
@@ -236,9 +240,9 @@ class WorldRouter:
         return reasons or ["the world layers do not join these places at all (no path in any mode, year or closure)"]
 
     def _build(self, arcs, options: WorldOptions, o: _Endpoint, d: _Endpoint, value: float) -> Route:
-        if self._namer is None:
-            self._namer = _Namer(self.world)
-        return build_world_route(self.world, arcs, options, o.label, d.label, value, (o.snap_km, d.snap_km), self._namer)
+        if self._builder is None:
+            self._builder = WorldRouteBuilder(self.world)
+        return self._builder.build(arcs, options, o.label, d.label, value, (o.snap_km, d.snap_km))
 
     def _signature(self, arcs: np.ndarray) -> frozenset:
         """What makes a corridor: the chokepoints it passes and the countries it crosses on land."""
@@ -316,124 +320,10 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
-class _Namer:
-    """Names for world nodes: an atlas node's label; else the nearest atlas place or sea port
-    within ``within_km`` ("near Poti, GE"); else coordinates and country."""
-
-    def __init__(self, world: WorldGraph, within_km: float = 30.0) -> None:
-        self.world, self.within_km = world, within_km
-        names = [n.label for n in world.atlas.nodes]
-        lons, lats = [n.lon for n in world.atlas.nodes], [n.lat for n in world.atlas.nodes]
-        if world.ports is not None:
-            names += [f"{name}, {cc}" for name, cc in zip(world.ports.name, world.ports.country)]
-            lons, lats = lons + list(world.ports.lon), lats + list(world.ports.lat)
-        self.names = names
-        self.tree = cKDTree(unit_vectors(np.asarray(lons, float), np.asarray(lats, float)))
-
-    def __call__(self, node: int) -> str:
-        w = self.world
-        if LAYER_NAMES[w.layer[node]] == "atlas":
-            return w.atlas.nodes[w.atlas_graph.state_node[w.ref[node]]].label
-        lon, lat = float(w.lon[node]), float(w.lat[node])
-        chord, i = self.tree.query(unit_vectors(np.asarray([lon]), np.asarray([lat]))[0])
-        km = 2 * EARTH_RADIUS_KM * np.arcsin(min(chord / 2, 1.0))
-        if km <= self.within_km:
-            return self.names[i] if km < 1 else f"near {self.names[i]}"
-        code = w.country[node]
-        return f"{lat:.2f}, {lon:.2f} ({w.countries[code] if code >= 0 else 'at sea'})"
-
-
 def _ordered_unique(values: np.ndarray) -> list[int]:
     """Distinct values in order of first appearance (vectorised)."""
     unique, first = np.unique(values, return_index=True)
     return unique[np.argsort(first)].tolist()
-
-
-def _line_leg(world: WorldGraph, arcs: np.ndarray, km_before: float, cargo, name) -> Leg:
-    """One leg over a run of base and connector arcs of one mode (vectorised)."""
-    params = world.atlas.parameters
-    mode = MODES[world.mode[arcs[0]]]
-    mp = params.modes[mode]
-    dist = float(world.distance_km[arcs].sum(dtype=np.float64))
-    nodes = np.concatenate([world.tail[arcs[:1]], world.head[arcs]])
-    layers = {LAYER_NAMES[x] for x in np.unique(world.layer[nodes]).tolist()} - {"atlas"}
-    choke = [world.chokepoints[c] for c in _ordered_unique(world.chokepoint[arcs]) if c >= 0]
-    countries = [world.countries[c] for c in _ordered_unique(world.country[nodes]) if c >= 0]
-    first, last = int(nodes[0]), int(nodes[-1])
-    return Leg(
-        mode=mode.value, from_id=f"world:{first}", to_id=f"world:{last}", from_name=name(first), to_name=name(last),
-        start_km=km_before, distance_km=dist, time_h=dist / mp.speed_kmh,
-        cost_usd=dist * mp.cost_usd_per_teu_km * cargo.teu_equivalent, co2e_kg=dist * mp.co2e_g_per_tkm / 1000 * cargo.mass_t,
-        countries=tuple(countries), link_ids=(), status="operational", opens_year=None, gauge_mm=None,
-        corridors=tuple(choke), source_ids=tuple(dict.fromkeys([*(SOURCES[x] for x in sorted(layers)), *mp.source_ids])),
-        geometry=np.column_stack([world.lon[nodes], world.lat[nodes]]),
-    )
-
-
-def build_world_route(world: WorldGraph, arcs: np.ndarray, options: WorldOptions, origin: str, destination: str,
-                      value: float, snaps_km: tuple[float, float], name=None) -> Route:
-    """Legs, borders and transfers of a world path (arc indices in travel order), built run by
-    run: a run is a maximal stretch of atlas arcs, or of base and connector arcs of one mode."""
-    params = world.atlas.parameters
-    cargo = cargo_unit(params, options.cargo)
-    name = name or _Namer(world)
-    arcs = np.asarray(arcs, dtype=np.int64)
-    kind = world.kind[arcs]
-    # a run's class: atlas 0, line haul 1 (base or connector, by mode), border 2, port 3
-    cls = np.select([kind == ArcKind.ATLAS, kind == ArcKind.BORDER, kind == ArcKind.PORT], [0, 2, 3], 1)
-    key = cls * 100 + np.where(cls == 1, world.mode[arcs], 0)
-    cut = np.flatnonzero((key[1:] != key[:-1]) | (cls[1:] >= 2) | (cls[:-1] >= 2)) + 1
-    steps: list = []
-    km = 0.0
-    for run in np.split(arcs, cut) if len(arcs) else []:
-        c = {ArcKind.ATLAS: 0, ArcKind.BORDER: 2, ArcKind.PORT: 3}.get(int(world.kind[run[0]]), 1)
-        if c == 0:
-            g = world.atlas_graph
-            edges = world.atlas_edge[run].tolist()
-            first = world.atlas.nodes[g.state_node[g.tail[edges[0]]]]
-            last = world.atlas.nodes[g.state_node[g.head[edges[-1]]]]
-            part = build_route(g, edges, cargo, origin=first, destination=last, objective=options.objective,
-                               objective_value=0.0, year=options.year or world.atlas.as_of_year)
-            for step in part.steps:
-                field = "start_km" if isinstance(step, Leg) else "at_km"
-                steps.append(dataclasses.replace(step, **{field: getattr(step, field) + km}))
-            km += part.distance_km
-        elif c == 1:
-            steps.append(_line_leg(world, run, km, cargo, name))
-            km += steps[-1].distance_km
-        elif c == 2:
-            a = int(run[0])
-            leg = _line_leg(world, run, km, cargo, name)
-            steps.append(leg)
-            km += leg.distance_km
-            mode = MODES[world.mode[a]]
-            mp = params.modes[mode]
-            dist = float(world.distance_km[a])
-            a_from, a_to = world.countries[world.border_from[a]], world.countries[world.border_to[a]]
-            node = int(world.head[a])
-            steps.append(BorderStep(
-                border_id="", name=f"{a_from}-{a_to} {mode.value} crossing (default)", mode=mode.value,
-                from_country=a_from, to_country=a_to, at_km=km, time_h=float(world.time_h[a]) - dist / mp.speed_kmh,
-                time_p90_h=None, cost_usd=(float(world.cost_usd[a]) - dist * mp.cost_usd_per_teu_km) * cargo.teu_equivalent,
-                status="operational", link_id="", source_ids=("carec-cpmm-2022", "assumption-world-gauges"),
-                lon=float(world.lon[node]), lat=float(world.lat[node]),
-            ))
-        else:
-            a = int(run[0])
-            t, h = int(world.tail[a]), int(world.head[a])
-            modes = [LAYER_NAMES[world.layer[t]], LAYER_NAMES[world.layer[h]]]
-            transfer = params.transfer(Mode(modes[0]), Mode(modes[1]))
-            steps.append(TransferStep(
-                at_id=f"world:{h}", at_name=name(h), kind="transfer", from_mode=modes[0], to_mode=modes[1],
-                at_km=km, time_h=float(world.time_h[a]), cost_usd=float(world.cost_usd[a]) * cargo.teu_equivalent,
-                co2e_kg=float(world.co2e_kg_per_teu[a]) * cargo.teu_equivalent,
-                source_ids=(transfer.source_ids if transfer else ()), lon=float(world.lon[h]), lat=float(world.lat[h]),
-            ))
-    return Route(
-        origin_id="", destination_id="", origin_name=origin, destination_name=destination,
-        objective=options.objective, objective_value=value, year=options.year or world.atlas.as_of_year,
-        cargo=cargo, steps=tuple(steps), snaps_km=snaps_km,
-    )
 
 
 def load_world(

@@ -1,0 +1,365 @@
+"""Turn a world path (arc indices in travel order, each arc's tail the previous arc's head) into
+a :class:`Route`.
+
+A path is cut into runs: a maximal stretch of atlas arcs, a maximal stretch of base and
+connector arcs of one mode, or a single border or port arc. Atlas runs become the atlas's own
+steps (:func:`corridors.routing._build.build_route`); every other run becomes a :class:`Leg`,
+followed by a :class:`BorderStep` for a border arc or made a :class:`TransferStep` for a port arc.
+
+The figures of all runs are computed at once over the whole path (sums by ``reduceat``, the
+ordered countries and chokepoints of every run from the change points of their sequences, all
+names by one KD-tree query); only the steps themselves are made one by one. A
+:class:`WorldRouteBuilder` keeps what later routes reuse: the names' KD-tree and the atlas
+stretches already assembled (routes through a corridor share them).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from corridors.geo import EARTH_RADIUS_KM
+from corridors.model import CargoUnit, Mode, ModeParameters
+from corridors.routing._build import build_route
+from corridors.routing.options import cargo_unit
+from corridors.routing.result import BorderStep, Leg, Route, Step, TransferStep
+from corridors.world.graphs import unit_vectors
+from corridors.world.multimodal import MODES, ArcKind, WorldGraph
+
+if TYPE_CHECKING:
+    from corridors.world.router import WorldOptions
+
+LAYER_NAMES = ("rail", "road", "sea", "atlas")
+"""Layer names by the world graph's ``layer`` code."""
+SOURCES = {"rail": "osm-scgraph-rail", "road": "osm-scgraph-road", "sea": "searoute-marnet"}
+"""Source id of each base layer, cited by the legs that run on it."""
+BORDER_SOURCE_IDS = ("carec-cpmm-2022", "assumption-world-gauges")
+"""Sources of a default border crossing's dwell, fee and gauge change."""
+
+ATLAS, LINE, BORDER, PORT = 0, 1, 2, 3
+"""Classes of runs."""
+_CLASS_OF_KIND = np.zeros(max(ArcKind) + 1, dtype=np.int8)
+_CLASS_OF_KIND[[ArcKind.BASE, ArcKind.CONNECT]] = LINE
+_CLASS_OF_KIND[ArcKind.BORDER] = BORDER
+_CLASS_OF_KIND[ArcKind.ATLAS] = ATLAS
+_CLASS_OF_KIND[ArcKind.PORT] = PORT
+_KEY_STRIDE = 16
+"""Run keys are ``class * _KEY_STRIDE`` (+ the mode index for lines)."""
+_ATLAS_LAYER = LAYER_NAMES.index("atlas")
+_LAYER_BIT = np.left_shift(1, np.arange(len(LAYER_NAMES)))
+
+
+class Namer:
+    """Names for world nodes: an atlas node's label; else the nearest atlas place or sea port
+    within ``within_km``, by its name under 1 km and "near Poti, GE" beyond; else coordinates
+    and country ("41.20, 44.10 (GE)", "at sea" for no country)."""
+
+    def __init__(self, world: WorldGraph, within_km: float = 30.0) -> None:
+        self.world, self.within_km = world, within_km
+        names = [n.label for n in world.atlas.nodes]
+        lons, lats = [n.lon for n in world.atlas.nodes], [n.lat for n in world.atlas.nodes]
+        if world.ports is not None:
+            names += [f"{name}, {cc}" for name, cc in zip(world.ports.name, world.ports.country)]
+            lons, lats = lons + list(world.ports.lon), lats + list(world.ports.lat)
+        self.labels = names
+        self.tree = cKDTree(unit_vectors(np.asarray(lons, float), np.asarray(lats, float)))
+
+    def names(self, nodes: np.ndarray) -> list[str]:
+        """Names of ``nodes``: one KD-tree query for all those not on the atlas."""
+        w = self.world
+        nodes = np.asarray(nodes, dtype=np.int64)
+        found = [""] * len(nodes)
+        on_atlas = w.layer[nodes] == _ATLAS_LAYER
+        atlas_nodes = w.atlas_graph.state_node[w.ref[nodes[on_atlas]]].tolist()
+        for k, i in zip(np.flatnonzero(on_atlas).tolist(), atlas_nodes):
+            found[k] = w.atlas.nodes[i].label
+        at = np.flatnonzero(~on_atlas)
+        if not len(at):
+            return found
+        lon = np.asarray(w.lon[nodes[at]], dtype=np.float64)
+        lat = np.asarray(w.lat[nodes[at]], dtype=np.float64)
+        chord, near = self.tree.query(unit_vectors(lon, lat))
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(chord / 2, 1.0))
+        codes = w.country[nodes[at]].tolist()
+        for k, d, i, x, y, code in zip(at.tolist(), km.tolist(), near.tolist(), lon.tolist(), lat.tolist(), codes):
+            if d <= self.within_km:
+                found[k] = self.labels[i] if d < 1 else f"near {self.labels[i]}"
+            else:
+                found[k] = f"{y:.2f}, {x:.2f} ({w.countries[code] if code >= 0 else 'at sea'})"
+        return found
+
+
+@dataclass(frozen=True)
+class _Runs:
+    """A path cut into runs: run ``i`` is ``arcs[start[i]:stop[i]]``, of class ``cls[i]``. The
+    path's nodes are ``nodes`` (the first arc's tail, then every arc's head), so run ``i`` goes
+    through ``nodes[start[i]:stop[i] + 1]``."""
+
+    arcs: np.ndarray
+    start: np.ndarray
+    stop: np.ndarray
+    cls: np.ndarray
+    nodes: np.ndarray
+
+
+def run_keys(world: WorldGraph) -> np.ndarray:
+    """Each arc's run key (int8): arcs of one run share it; border and port arcs are runs of
+    their own (see :func:`_cut_runs`)."""
+    cls = _CLASS_OF_KIND[world.kind]
+    return (cls * _KEY_STRIDE + np.where(cls == LINE, world.mode, 0)).astype(np.int8)
+
+
+def _cut_runs(world: WorldGraph, keys: np.ndarray, arcs: np.ndarray) -> _Runs:
+    """Runs of a non-empty path, ``keys`` from :func:`run_keys`: a run ends where the class or
+    a line's mode changes, and border and port arcs are runs of their own."""
+    key = keys[arcs]
+    single = key >= BORDER * _KEY_STRIDE
+    cut = np.flatnonzero((key[1:] != key[:-1]) | single[1:] | single[:-1]) + 1
+    start, stop = np.concatenate(([0], cut)), np.concatenate((cut, [len(arcs)]))
+    nodes = np.concatenate((world.tail[arcs[:1]], world.head[arcs]))
+    return _Runs(arcs=arcs, start=start, stop=stop, cls=key[start] // _KEY_STRIDE, nodes=nodes)
+
+
+def _run_sums(values: np.ndarray, starts: np.ndarray) -> list[float]:
+    """Float64 sum of each run of float32 ``values`` (run ``i`` from ``starts[i]`` to the next
+    start), equal bit for bit to ``values[a:b].sum(dtype=np.float64)`` of the run.
+
+    That sum casts in buffers of ``np.getbufsize()`` values and adds the buffers' sums, so the
+    rare run longer than one buffer is summed that way; the others by one ``reduceat``.
+
+    >>> _run_sums(np.array([1, 2, 3, 4], dtype=np.float32), np.array([0, 1]))
+    [1.0, 9.0]
+    """
+    sums = np.add.reduceat(values.astype(np.float64), starts).tolist()
+    if len(values) > np.getbufsize():
+        stops = np.append(starts[1:], len(values))
+        for i in np.flatnonzero(stops - starts > np.getbufsize()).tolist():
+            sums[i] = float(values[starts[i]:stops[i]].sum(dtype=np.float64))
+    return sums
+
+
+def _ordered_distinct(values: np.ndarray, starts: np.ndarray, *, shared_ends: bool = False) -> list[list[int]]:
+    """The distinct non-negative values of each group, in order of first appearance. Group
+    ``i`` is ``values[starts[i]:starts[i + 1]]`` (the last one to the end), or with
+    ``shared_ends`` one longer, to ``starts[i + 1]`` included: the nodes of consecutive runs of
+    arcs. Only each group's first value and the points where ``values`` change are visited.
+
+    >>> _ordered_distinct(np.array([3, 3, -1, 1, 3, 2, 2]), np.array([0, 5]))
+    [[3, 1], [2]]
+    >>> _ordered_distinct(np.array([1, 2, 2, 3]), np.array([0, 2]), shared_ends=True)
+    [[1, 2], [2, 3]]
+    """
+    distinct = [[first] if first >= 0 else [] for first in values[starts].tolist()]
+    if values.max(initial=-1) < 0:
+        return distinct
+    change = np.flatnonzero(values[1:] != values[:-1]) + 1
+    group = np.searchsorted(starts, change, side="left" if shared_ends else "right") - 1
+    for g, value in zip(group.tolist(), values[change].tolist()):
+        if value >= 0 and value not in distinct[g]:
+            distinct[g].append(value)
+    return distinct
+
+
+@dataclass(frozen=True)
+class _RunFigures:
+    """What the legs of all runs need, per run, as plain Python values (names are "" for atlas
+    runs: their steps are named by the atlas)."""
+
+    mode: list[int]
+    """Index into ``MODES``."""
+    distance_km: list[float]
+    first: list[int]
+    """World node a run starts at; ``last`` the one it ends at."""
+    last: list[int]
+    first_name: list[str]
+    last_name: list[str]
+    layers: list[int]
+    """Bit ``k`` set if a node of the run is on layer ``LAYER_NAMES[k]``."""
+    countries: list[tuple[str, ...]]
+    corridors: list[tuple[str, ...]]
+    geometry: list[np.ndarray]
+    """(lon, lat) of the run's nodes: views into one array for the whole path."""
+
+
+def _run_figures(world: WorldGraph, runs: _Runs, namer: Namer) -> _RunFigures:
+    """The figures of every run of a path, by array operations over the whole path."""
+    arcs, nodes, start, stop = runs.arcs, runs.nodes, runs.start, runs.stop
+    first, last = nodes[start], nodes[stop]
+    first_name, last_name = _end_names(namer, first, last, runs.cls != ATLAS)
+    lonlat = np.column_stack([world.lon[nodes], world.lat[nodes]])
+    return _RunFigures(
+        mode=world.mode[arcs[start]].tolist(),
+        distance_km=_run_sums(world.distance_km[arcs], start),
+        first=first.tolist(),
+        last=last.tolist(),
+        first_name=first_name,
+        last_name=last_name,
+        layers=_run_layers(world, runs),
+        countries=_run_countries(world, runs),
+        corridors=_run_corridors(world, runs),
+        geometry=[lonlat[a:b + 1] for a, b in zip(start.tolist(), stop.tolist())],
+    )
+
+
+def _run_layers(world: WorldGraph, runs: _Runs) -> list[int]:
+    """Bit mask of the layers of each run's nodes."""
+    bits = _LAYER_BIT[world.layer[runs.nodes]]
+    return (np.bitwise_or.reduceat(bits, runs.start) | bits[runs.stop]).tolist()
+
+
+def _run_countries(world: WorldGraph, runs: _Runs) -> list[tuple[str, ...]]:
+    """The countries of each run's nodes, in order."""
+    codes = _ordered_distinct(world.country[runs.nodes], runs.start, shared_ends=True)
+    return [tuple(world.countries[c] for c in run) for run in codes]
+
+
+def _run_corridors(world: WorldGraph, runs: _Runs) -> list[tuple[str, ...]]:
+    """The chokepoints each run's arcs pass, in order."""
+    if not world.chokepoints:  # no sea layer: no arc is tagged
+        return [()] * len(runs.start)
+    codes = _ordered_distinct(world.chokepoint[runs.arcs], runs.start)
+    return [tuple(world.chokepoints[c] for c in run) for run in codes]
+
+
+def _end_names(namer: Namer, first: np.ndarray, last: np.ndarray, need: np.ndarray) -> tuple[list[str], list[str]]:
+    """Names of the ``first`` and ``last`` nodes of the runs where ``need`` is set ("" for the
+    others), all by one batch."""
+    at = np.flatnonzero(need)
+    ends = dict.fromkeys(np.concatenate([first[at], last[at]]).tolist())  # runs share their ends
+    name = dict(zip(ends, namer.names(np.fromiter(ends, dtype=np.int64, count=len(ends)))))
+    first_name, last_name = [""] * len(need), [""] * len(need)
+    for r, a, b in zip(at.tolist(), first[at].tolist(), last[at].tolist()):
+        first_name[r], last_name[r] = name[a], name[b]
+    return first_name, last_name
+
+
+class WorldRouteBuilder:
+    """Builds the :class:`Route` of world paths (see the module docstring) and keeps what later
+    routes reuse: the :class:`Namer`, each mode's figures, legs' source ids, and the steps of
+    the ``atlas_cache`` atlas stretches used most recently."""
+
+    def __init__(self, world: WorldGraph, *, atlas_cache: int = 256) -> None:
+        self.world = world
+        self.namer = Namer(world)
+        self._run_keys = run_keys(world)
+        self._modes: dict[int, tuple[str, ModeParameters]] = {}
+        self._sources: dict[tuple[int, int], tuple[str, ...]] = {}
+        self._atlas_steps = functools.lru_cache(maxsize=atlas_cache)(self._assemble_atlas_steps)
+
+    def build(self, arcs: np.ndarray, options: WorldOptions, origin: str, destination: str, value: float,
+              snaps_km: tuple[float, float]) -> Route:
+        """The route over ``arcs``, named ``origin`` to ``destination``, of objective ``value``."""
+        world = self.world
+        cargo = cargo_unit(world.atlas.parameters, options.cargo)
+        arcs = np.asarray(arcs, dtype=np.int64)
+        steps: list[Step] = []
+        if len(arcs):
+            runs = _cut_runs(world, self._run_keys, arcs)
+            figures = _run_figures(world, runs, self.namer)
+            km = 0.0
+            for r, (cls, start, stop) in enumerate(zip(runs.cls.tolist(), runs.start.tolist(), runs.stop.tolist())):
+                if cls == ATLAS:
+                    part, part_km = self._atlas_steps(tuple(world.atlas_edge[arcs[start:stop]].tolist()), cargo)
+                    steps += [_shifted(step, km) for step in part]
+                    km += part_km
+                elif cls == PORT:
+                    steps.append(_transfer(world, int(arcs[start]), km, cargo, figures.last_name[r]))
+                else:
+                    steps.append(self._leg(figures, r, km, cargo))
+                    km += figures.distance_km[r]
+                    if cls == BORDER:
+                        steps.append(self._border(int(arcs[start]), km, cargo))
+        return Route(
+            origin_id="", destination_id="", origin_name=origin, destination_name=destination,
+            objective=options.objective, objective_value=value, year=options.year or world.atlas.as_of_year,
+            cargo=cargo, steps=tuple(steps), snaps_km=snaps_km,
+        )
+
+    def _mode(self, mode: int) -> tuple[str, ModeParameters]:
+        """Name and parameters of the mode of index ``mode``."""
+        found = self._modes.get(mode)
+        if found is None:
+            found = self._modes[mode] = (MODES[mode].value, self.world.atlas.parameters.modes[MODES[mode]])
+        return found
+
+    def _leg_sources(self, layers: int, mode: int) -> tuple[str, ...]:
+        """Source ids of a leg of mode index ``mode`` on the base layers in the ``layers`` bits."""
+        found = self._sources.get((layers, mode))
+        if found is None:
+            names = sorted(LAYER_NAMES[k] for k in range(len(LAYER_NAMES)) if layers >> k & 1 and k != _ATLAS_LAYER)
+            found = tuple(dict.fromkeys([*(SOURCES[x] for x in names), *self._mode(mode)[1].source_ids]))
+            self._sources[(layers, mode)] = found
+        return found
+
+    def _leg(self, figures: _RunFigures, r: int, km: float, cargo: CargoUnit) -> Leg:
+        """The leg of run ``r``, starting at ``km``: figures from the mode's parameters."""
+        mode = figures.mode[r]
+        name, mp = self._mode(mode)
+        dist = figures.distance_km[r]
+        return Leg(
+            mode=name, from_id=f"world:{figures.first[r]}", to_id=f"world:{figures.last[r]}",
+            from_name=figures.first_name[r], to_name=figures.last_name[r], start_km=km, distance_km=dist,
+            time_h=dist / mp.speed_kmh, cost_usd=dist * mp.cost_usd_per_teu_km * cargo.teu_equivalent,
+            co2e_kg=dist * mp.co2e_g_per_tkm / 1000 * cargo.mass_t, countries=figures.countries[r], link_ids=(),
+            status="operational", opens_year=None, gauge_mm=None, corridors=figures.corridors[r],
+            source_ids=self._leg_sources(figures.layers[r], mode), geometry=figures.geometry[r],
+        )
+
+    def _border(self, arc: int, km: float, cargo: CargoUnit) -> BorderStep:
+        """A default crossing on a base border arc: its dwell and fee beyond the running figures."""
+        w = self.world
+        mode, mp = self._mode(int(w.mode[arc]))
+        dist = float(w.distance_km[arc])
+        a_from, a_to = w.countries[w.border_from[arc]], w.countries[w.border_to[arc]]
+        node = int(w.head[arc])
+        return BorderStep(
+            border_id="", name=f"{a_from}-{a_to} {mode} crossing (default)", mode=mode, from_country=a_from,
+            to_country=a_to, at_km=km, time_h=float(w.time_h[arc]) - dist / mp.speed_kmh, time_p90_h=None,
+            cost_usd=(float(w.cost_usd[arc]) - dist * mp.cost_usd_per_teu_km) * cargo.teu_equivalent,
+            status="operational", link_id="", source_ids=BORDER_SOURCE_IDS,
+            lon=float(w.lon[node]), lat=float(w.lat[node]),
+        )
+
+    def _assemble_atlas_steps(self, edges: tuple[int, ...], cargo: CargoUnit) -> tuple[tuple[Step, ...], float]:
+        """The atlas's steps over ``edges`` (their km from 0) and their length in km. Only the
+        steps are kept: the objective and year of the route around them are placeholders."""
+        g = self.world.atlas_graph
+        nodes = self.world.atlas.nodes
+        part = build_route(g, list(edges), cargo, origin=nodes[g.state_node[g.tail[edges[0]]]],
+                           destination=nodes[g.state_node[g.head[edges[-1]]]], objective="", objective_value=0.0,
+                           year=0)
+        return part.steps, part.distance_km
+
+
+def _shifted(step: Step, km: float) -> Step:
+    """A copy of an atlas step moved ``km`` further along the route: a shallow copy, as
+    ``copy.copy`` makes, with the one field set as a frozen dataclass's ``__init__`` sets it."""
+    field = "start_km" if isinstance(step, Leg) else "at_km"
+    moved = object.__new__(type(step))
+    moved.__dict__.update(step.__dict__)
+    object.__setattr__(moved, field, getattr(step, field) + km)
+    return moved
+
+
+def _transfer(world: WorldGraph, arc: int, km: float, cargo: CargoUnit, at_name: str) -> TransferStep:
+    """A transfer between a port's sea lane and a land layer."""
+    t, h = int(world.tail[arc]), int(world.head[arc])
+    modes = [LAYER_NAMES[world.layer[t]], LAYER_NAMES[world.layer[h]]]
+    transfer = world.atlas.parameters.transfer(Mode(modes[0]), Mode(modes[1]))
+    return TransferStep(
+        at_id=f"world:{h}", at_name=at_name, kind="transfer", from_mode=modes[0], to_mode=modes[1],
+        at_km=km, time_h=float(world.time_h[arc]), cost_usd=float(world.cost_usd[arc]) * cargo.teu_equivalent,
+        co2e_kg=float(world.co2e_kg_per_teu[arc]) * cargo.teu_equivalent,
+        source_ids=(transfer.source_ids if transfer else ()), lon=float(world.lon[h]), lat=float(world.lat[h]),
+    )
+
+
+def build_world_route(world: WorldGraph, arcs: np.ndarray, options: WorldOptions, origin: str, destination: str,
+                      value: float, snaps_km: tuple[float, float], builder: WorldRouteBuilder | None = None) -> Route:
+    """Legs, borders and transfers of a world path (arc indices in travel order); see the
+    module docstring. Pass the ``builder`` of earlier routes on ``world`` to reuse its work."""
+    return (builder or WorldRouteBuilder(world)).build(arcs, options, origin, destination, value, snaps_km)
