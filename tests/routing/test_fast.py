@@ -123,3 +123,59 @@ def test_bad_input_is_rejected() -> None:
         router.distance(0, 1)
     with pytest.raises(InvalidOptionError, match=">= 0"):
         router.customize(np.array([-1.0]))
+
+
+def subdivided_grid(side: int, seed: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A side x side grid whose edges are drawn as chains of 0-6 shape nodes, like OSM lines;
+    some chains one-way, some arcs closed. Integer weights: (n, tail, head, w, lat, lon)."""
+    rng = np.random.default_rng(seed)
+    lat, lon = [float(i // side) for i in range(side * side)], [float(i % side) for i in range(side * side)]
+    tail: list[int] = []
+    head: list[int] = []
+    for a in range(side * side):
+        for b in (a + 1, a + side):
+            if (b == a + 1 and b % side == 0) or b >= side * side:
+                continue
+            nodes = [a]
+            for k in range(int(rng.integers(0, 7))):
+                nodes.append(len(lat))
+                lat.append(lat[a] + (lat[b] - lat[a]) * (k + 1) / 8)
+                lon.append(lon[a] + (lon[b] - lon[a]) * (k + 1) / 8)
+            nodes.append(b)
+            one_way = rng.random() < 0.1
+            for x, y in zip(nodes[:-1], nodes[1:]):
+                tail.append(x)
+                head.append(y)
+                if not one_way:
+                    tail.append(y)
+                    head.append(x)
+    w = rng.integers(1, 50, len(tail)).astype(float)
+    w[rng.random(len(w)) < 0.02] = np.inf
+    return len(lat), np.array(tail), np.array(head), w, np.array(lat), np.array(lon)
+
+
+@pytest.mark.skipif(not has_cch(), reason="pyroutingkit missing")
+@pytest.mark.parametrize("workers", [1, 3])
+def test_cch_on_chained_grid_equals_dijkstra(workers: int) -> None:
+    """Paths and matrices on a graph made mostly of chains, one metric or several, against
+    scipy Dijkstra on the cheapest open arc per node pair."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    n, tail, head, w, lat, lon = subdivided_grid(20, seed=2)
+    router = CCHRouter.build(n, tail, head, latitude=lat, longitude=lon, resolution=1.0, workers=workers)
+    router.customize(w)
+    router.settle()  # the matrix is then split across all the metrics
+    ok = np.isfinite(w)
+    order = np.lexsort((-w[ok], head[ok], tail[ok]))  # the last write per pair is the cheapest
+    dense = np.full((n, n), 0.0)
+    dense[tail[ok][order], head[ok][order]] = w[ok][order]
+    graph = csr_matrix(dense)
+    rng = np.random.default_rng(3)
+    sources, targets = rng.choice(n, 40, replace=False), rng.choice(n, 30, replace=False)
+    want = dijkstra(graph, indices=sources)[:, targets]
+    assert np.array_equal(router.matrix(sources, targets), want)
+    for s, t in zip(sources[:20].tolist(), targets[:20].tolist()):
+        d, arcs = router.path(s, t)
+        assert d == want[sources.tolist().index(s), targets.tolist().index(t)]
+        check_path(tail, head, w, s, t, d, arcs)

@@ -29,6 +29,7 @@ def build_router(
     latitude: np.ndarray | None = None,
     longitude: np.ndarray | None = None,
     resolution: float = 1e-3,
+    workers: int = 1,
 ) -> Router:
     """A router over arcs ``tail[i] -> head[i]``, to :meth:`~Router.customize` then query.
 
@@ -37,6 +38,8 @@ def build_router(
     engine : ``"auto"`` takes ``"cch"`` when pyroutingkit is installed, else ``"scipy"``.
     latitude, longitude : node coordinates (degrees) that guide the CCH node order.
     resolution : weights are rounded to multiples of this (1e-3 = metres for km weights).
+    workers : metrics a CCH router keeps to run a matrix on several cores (1 to 4); each
+        costs a copy of the weights, and point-to-point queries use only the first.
 
     Raises
     ------
@@ -56,6 +59,6 @@ def build_router(
         raise InvalidOptionError(f"resolution must be > 0, got {resolution}")
     if engine == "cch" or (engine == "auto" and has_cch()):
         return cch.CCHRouter.build(
-            n_nodes, tail, head, latitude=latitude, longitude=longitude, resolution=resolution
+            n_nodes, tail, head, latitude=latitude, longitude=longitude, resolution=resolution, workers=workers
         )
     return ScipyRouter.build(n_nodes, tail, head, resolution=resolution)

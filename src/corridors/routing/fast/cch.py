@@ -9,6 +9,11 @@ Three phases, each cheaper and more frequent than the one before:
    :meth:`CCHRouter.update` (a few arcs, milliseconds).
 3. queries: microseconds to a millisecond each, with the input-arc indices of the path.
 
+A router may keep several metrics (``workers``, at most four) so that a matrix runs its sources
+on several cores, as pandana's does with OpenMP. The first metric is customised before
+:meth:`CCHRouter.customize` returns and answers every point-to-point query; the others are
+customised in the background and join a matrix once they are ready, never delaying an answer.
+
 pyroutingkit works on ``uint32`` weights and treats ``INF_WEIGHT = 2**31 - 1`` as a closed arc;
 any path whose length reaches ``INF_WEIGHT`` is reported unreachable (stored sums never wrap:
 ``2 * INF_WEIGHT`` fits in ``uint32``). Weights are quantised to multiples of ``resolution`` (see
@@ -20,6 +25,10 @@ a query that finds no path between two nodes of one component raises instead of 
 """
 
 from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -40,6 +49,31 @@ def require_pyroutingkit() -> None:
         raise ImportError("engine='cch' needs pyroutingkit: pip install 'corridors[world]'")
 
 
+MAX_WORKERS = 4
+"""Most metrics a router keeps for parallel matrices (each holds a copy of the customised weights)."""
+_pool: ThreadPoolExecutor | None = None
+
+
+def _background(call: Callable[..., object], *args: object) -> Future:
+    """Run a call that releases the GIL on the shared pool of :data:`MAX_WORKERS` - 1 threads."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(MAX_WORKERS - 1, thread_name_prefix="corridors-cch")
+    return _pool.submit(call, *args)
+
+
+def _run_all(calls: list[Callable[[], object]]) -> list[object]:
+    """Run callables that release the GIL side by side: the first here, the rest in the pool."""
+    futures = [_background(call) for call in calls[1:]]
+    first = calls[0]()
+    return [first, *(f.result() for f in futures)]
+
+
+def available_cores() -> int:
+    """Cores this process may run on (a good ``workers`` for matrix-heavy work)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 class CCHRouter:
     """Shortest paths by customizable contraction hierarchy; exact on quantised weights.
 
@@ -50,12 +84,20 @@ class CCHRouter:
     (3.0, array([1, 2]))
     """
 
-    def __init__(self, n_nodes: int, tail: np.ndarray, head: np.ndarray, resolution: float, topology: object) -> None:
-        self.n_nodes, self.resolution = n_nodes, resolution
+    def __init__(
+        self, n_nodes: int, tail: np.ndarray, head: np.ndarray, resolution: float, topology: object, workers: int = 1
+    ) -> None:
+        if not 1 <= workers <= MAX_WORKERS:
+            raise InvalidOptionError(f"workers must be 1..{MAX_WORKERS}, got {workers}")
+        self.n_nodes, self.resolution, self.workers = n_nodes, resolution, int(workers)
         self._tail, self._head = tail, head
+        self._by_tail = np.argsort(tail, kind="stable")
+        self._tail_starts = np.flatnonzero(np.diff(tail[self._by_tail], prepend=-1) != 0)  # each tail's first arc
         self._component: np.ndarray | None = None  # set when distances might reach INF_WEIGHT
         self._topology = topology
-        self._metric = pyroutingkit.CCHMetric(topology)
+        self._metrics = [pyroutingkit.CCHMetric(topology) for _ in range(self.workers)]
+        self._metric = self._metrics[0]
+        self._pending: list[Future] = []  # the other metrics' customisation, running in the background
         self._weights = np.full(len(tail), float(pyroutingkit.INF_WEIGHT))
         self._customized = False
 
@@ -69,11 +111,13 @@ class CCHRouter:
         latitude: np.ndarray | None = None,
         longitude: np.ndarray | None = None,
         resolution: float = 1e-3,
+        workers: int = 1,
     ) -> CCHRouter:
         """Metric-independent preprocessing over arcs ``tail[i] -> head[i]``.
 
         ``latitude``/``longitude`` (degrees, one per node) guide the node order; without them the
-        order is still correct but may be slower to customise and query.
+        order is still correct but may be slower to customise and query. ``workers`` metrics
+        share the matrices (e.g. :func:`available_cores`); each costs a copy of the weights.
         """
         require_pyroutingkit()
         t, h = check_arcs(n_nodes, tail, head)
@@ -83,19 +127,22 @@ class CCHRouter:
             raise InvalidOptionError(f"latitude/longitude need {n_nodes} values, got {len(lat)}/{len(lon)}")
         topology = pyroutingkit.CCHTopology()
         topology.build(t.astype(np.uint32), h.astype(np.uint32), lat, lon, n_nodes)
-        return cls(n_nodes, t, h, resolution, topology)
+        return cls(n_nodes, t, h, resolution, topology, workers)
 
-    def sibling(self) -> CCHRouter:
+    def sibling(self, *, workers: int | None = None) -> CCHRouter:
         """A router on the same topology with no metric yet: one per objective or scenario,
-        without repeating the preprocessing."""
-        return CCHRouter(self.n_nodes, self._tail, self._head, self.resolution, self._topology)
+        without repeating the preprocessing (``workers`` as this one's unless given)."""
+        workers = self.workers if workers is None else workers
+        return CCHRouter(self.n_nodes, self._tail, self._head, self.resolution, self._topology, workers)
 
     def save_topology(self, path: str) -> None:
         """Write the metric-independent preprocessing to ``path`` (RoutingKit's format)."""
         self._topology.save(str(path))
 
     @classmethod
-    def from_saved(cls, n_nodes: int, tail: np.ndarray, head: np.ndarray, path: str, *, resolution: float = 1e-3) -> CCHRouter:
+    def from_saved(
+        cls, n_nodes: int, tail: np.ndarray, head: np.ndarray, path: str, *, resolution: float = 1e-3, workers: int = 1
+    ) -> CCHRouter:
         """A router on a topology written by :meth:`save_topology` for the same arcs."""
         require_pyroutingkit()
         t, h = check_arcs(n_nodes, tail, head)
@@ -103,7 +150,7 @@ class CCHRouter:
         topology.load(str(path))
         if topology.node_count != n_nodes or topology.arc_count != len(t):
             raise InvalidOptionError(f"saved topology {path} does not fit these arcs")
-        return cls(n_nodes, t, h, resolution, topology)
+        return cls(n_nodes, t, h, resolution, topology, workers)
 
     def _to_uint32(self, w: np.ndarray) -> np.ndarray:
         """Quantised weights as uint32, closed arcs at INF_WEIGHT; labels components if needed."""
@@ -111,10 +158,8 @@ class CCHRouter:
         closed = ~np.isfinite(w)
         if (w[~closed] >= inf).any():
             raise InvalidOptionError(f"a weight reaches {inf} units at resolution={self.resolution}; use a coarser one")
-        largest = np.zeros(self.n_nodes)
-        np.maximum.at(largest, self._tail[~closed], w[~closed])
         self._component = None
-        if largest.sum() >= inf:
+        if len(w) and np.maximum.reduceat(np.where(closed, 0.0, w)[self._by_tail], self._tail_starts).sum() >= inf:
             ok = ~closed
             graph = csr_matrix((np.ones(int(ok.sum())), (self._tail[ok], self._head[ok])), shape=(self.n_nodes,) * 2)
             self._component = connected_components(graph, directed=True, connection="strong")[1]
@@ -132,7 +177,10 @@ class CCHRouter:
     def customize(self, weights: np.ndarray, *, threads: int = 0) -> None:
         """Set every arc's weight (``inf`` closes it); ``threads > 0`` customises in parallel."""
         w = quantise(weights, len(self._tail), self.resolution)
-        self._metric.customize(self._to_uint32(w), threads)
+        full = self._to_uint32(w)
+        self.settle()
+        self._metric.customize(full, threads)
+        self._pending = [_background(m.customize, full, 0) for m in self._metrics[1:]]
         self._weights, self._customized = w, True
 
     def update(self, arcs: np.ndarray, weights: np.ndarray) -> None:
@@ -142,8 +190,19 @@ class CCHRouter:
         w = self._weights.copy()
         w[a] = quantise(weights, len(a), self.resolution)
         full = self._to_uint32(w)
-        self._metric.update_weights(a.astype(np.uint32), full[a])
+        ids, values = a.astype(np.uint32), full[a]
+        self.settle()
+        self._metric.update_weights(ids, values)
+        self._pending = [_background(m.update_weights, ids, values) for m in self._metrics[1:]]
         self._weights = w
+
+    def settle(self) -> None:
+        """Wait until every metric holds the current weights (a matrix then runs on all of them)."""
+        wait(self._pending)
+
+    def _ready(self) -> list:
+        """The metrics customised for the current weights: the first, and each finished helper."""
+        return [self._metric, *(m for m, f in zip(self._metrics[1:], self._pending) if f.done() and f.exception() is None)]
 
     def _check_customized(self) -> None:
         if not self._customized:
@@ -167,7 +226,11 @@ class CCHRouter:
         self._check_customized()
         src = check_nodes(self.n_nodes, sources, "sources").astype(np.uint32)
         tgt = check_nodes(self.n_nodes, targets, "targets").astype(np.uint32)
-        raw = self._metric.distances_many_to_many(src, tgt).astype(np.float64)
+        metrics = self._ready()
+        parts = np.array_split(src, min(len(metrics), max(1, len(src) // 8)))
+        raw = np.vstack(_run_all([
+            lambda m=m, part=part: m.distances_many_to_many(part, tgt) for m, part in zip(metrics, parts)
+        ])).astype(np.float64)
         i, j = np.nonzero(raw >= pyroutingkit.INF_WEIGHT)
         raw[i, j] = self._unreachable(src[i].astype(np.int64), tgt[j].astype(np.int64))
         return raw * self.resolution
