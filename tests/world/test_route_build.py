@@ -19,7 +19,7 @@ from corridors.model import Mode
 from corridors.routing._build import build_route
 from corridors.routing.options import cargo_unit
 from corridors.routing.result import BorderStep, Leg, Route, TransferStep
-from corridors.world._build import Namer, WorldRouteBuilder, _ordered_distinct, _run_sums, build_world_route
+from corridors.world._build import Namer, WorldRouteBuilder, _ordered_distinct, _run_sums
 from corridors.world.graphs import unit_vectors
 from corridors.world.marnet import Ports
 from corridors.world.multimodal import MODES, ArcKind, WorldGraph, build_world_graph
@@ -230,9 +230,9 @@ OPTIONS = [
 
 
 def _compare(world: WorldGraph, arcs, options: WorldOptions, builder: WorldRouteBuilder) -> Route:
-    args = (world, np.asarray(arcs), options, "from", "to", 1.5, (0.25, 0.0))
-    got = build_world_route(*args, builder)
-    assert_same_route(got, reference_build(*args, ReferenceNamer(world)))
+    args = (np.asarray(arcs), options, "from", "to", 1.5, (0.25, 0.0))
+    got = builder.build(*args)
+    assert_same_route(got, reference_build(world, *args, ReferenceNamer(world)))
     return got
 
 

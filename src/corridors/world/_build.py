@@ -246,7 +246,8 @@ class WorldRouteBuilder:
         self.world = world
         self.namer = Namer(world)
         self._run_keys = run_keys(world)
-        self._modes: dict[int, tuple[str, ModeParameters]] = {}
+        modes = world.atlas.parameters.modes
+        self._modes: list[tuple[str, ModeParameters | None]] = [(m.value, modes.get(m)) for m in MODES]
         self._sources: dict[tuple[int, int], tuple[str, ...]] = {}
         self._atlas_steps = functools.lru_cache(maxsize=atlas_cache)(self._assemble_atlas_steps)
 
@@ -279,26 +280,19 @@ class WorldRouteBuilder:
             cargo=cargo, steps=tuple(steps), snaps_km=snaps_km,
         )
 
-    def _mode(self, mode: int) -> tuple[str, ModeParameters]:
-        """Name and parameters of the mode of index ``mode``."""
-        found = self._modes.get(mode)
-        if found is None:
-            found = self._modes[mode] = (MODES[mode].value, self.world.atlas.parameters.modes[MODES[mode]])
-        return found
-
     def _leg_sources(self, layers: int, mode: int) -> tuple[str, ...]:
         """Source ids of a leg of mode index ``mode`` on the base layers in the ``layers`` bits."""
         found = self._sources.get((layers, mode))
         if found is None:
             names = sorted(LAYER_NAMES[k] for k in range(len(LAYER_NAMES)) if layers >> k & 1 and k != _ATLAS_LAYER)
-            found = tuple(dict.fromkeys([*(SOURCES[x] for x in names), *self._mode(mode)[1].source_ids]))
+            found = tuple(dict.fromkeys([*(SOURCES[x] for x in names), *self._modes[mode][1].source_ids]))
             self._sources[(layers, mode)] = found
         return found
 
     def _leg(self, figures: _RunFigures, r: int, km: float, cargo: CargoUnit) -> Leg:
         """The leg of run ``r``, starting at ``km``: figures from the mode's parameters."""
         mode = figures.mode[r]
-        name, mp = self._mode(mode)
+        name, mp = self._modes[mode]
         dist = figures.distance_km[r]
         return Leg(
             mode=name, from_id=f"world:{figures.first[r]}", to_id=f"world:{figures.last[r]}",
@@ -312,7 +306,7 @@ class WorldRouteBuilder:
     def _border(self, arc: int, km: float, cargo: CargoUnit) -> BorderStep:
         """A default crossing on a base border arc: its dwell and fee beyond the running figures."""
         w = self.world
-        mode, mp = self._mode(int(w.mode[arc]))
+        mode, mp = self._modes[int(w.mode[arc])]
         dist = float(w.distance_km[arc])
         a_from, a_to = w.countries[w.border_from[arc]], w.countries[w.border_to[arc]]
         node = int(w.head[arc])
@@ -357,9 +351,3 @@ def _transfer(world: WorldGraph, arc: int, km: float, cargo: CargoUnit, at_name:
         source_ids=(transfer.source_ids if transfer else ()), lon=float(world.lon[h]), lat=float(world.lat[h]),
     )
 
-
-def build_world_route(world: WorldGraph, arcs: np.ndarray, options: WorldOptions, origin: str, destination: str,
-                      value: float, snaps_km: tuple[float, float], builder: WorldRouteBuilder | None = None) -> Route:
-    """Legs, borders and transfers of a world path (arc indices in travel order); see the
-    module docstring. Pass the ``builder`` of earlier routes on ``world`` to reuse its work."""
-    return (builder or WorldRouteBuilder(world)).build(arcs, options, origin, destination, value, snaps_km)

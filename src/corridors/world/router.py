@@ -262,17 +262,17 @@ class WorldRouter:
         if k < 1:
             raise InvalidOptionError(f"alternatives must be 1 or more, got {k}")
         options = options or WorldOptions()
-        best = self.route(origin, destination, options)
         o, d = self.endpoint(origin, "origin"), self.endpoint(destination, "destination")
+        value, first = self._best_path(self._metric(options), o, d)
+        if not np.isfinite(value):
+            raise NoRouteError(o.label, d.label, self._explain(o, d, options))
+        routes = [self._build(first, options, o, d, value)]
+        if not len(first):  # origin and destination meet: nothing to vary
+            return routes
+        source, target = int(self.world.tail[first[0]]), int(self.world.head[first[-1]])
         weights = self.weights(options)
-        base_metric = self._metric(options)
-        dist = base_metric.matrix(o.nodes, d.nodes)
-        i, j = np.unravel_index(np.argmin(dist), dist.shape)
-        source, target = int(o.nodes[i]), int(d.nodes[j])
-        kept = [base_metric.path(source, target)[1]]
-        signatures = [self._signature(kept[0])]
-        routes = [best]
-        penalised, last = weights.copy(), kept[0]
+        kept, signatures = [first], [self._signature(first)]
+        penalised, last = weights.copy(), first
         scratch = self._base.sibling()
         km = self.world.distance_km.astype(np.float64)
         for _ in range(6 * k):
