@@ -177,3 +177,20 @@ def test_route_exports(tiny):
     assert len(lines) == len(r.legs)
     assert lines[0]["geometry"]["coordinates"][0] == [0.0, 0.0]
     assert lines[-1]["geometry"]["coordinates"][-1] == [2.0, 1.0]
+
+
+def test_a_node_that_stops_handling_a_mode_gets_a_topology_of_its_own(tiny):
+    """Transfer edges depend on the modes a node handles: a network differing only there must
+    not reuse the compiled topology (it would keep the rail-road transfer at T)."""
+    import dataclasses
+
+    from corridors.graph import compile_graph
+
+    rail_only_t = tuple(dataclasses.replace(n, handles=frozenset(m for m in n.handles if m.value != "road"))
+                        if n.id == "t" else n for n in tiny.nodes)
+    changed = dataclasses.replace(tiny, nodes=rail_only_t)
+    reused = compile_graph(changed, reuse=compile_graph(tiny))
+    assert reused.topology is not compile_graph(tiny).topology
+    r = route(changed, "p", "u", RouteOptions(objective="cost"))
+    assert "t" not in [t.at_id for t in r.transfers if t.kind == "transfer"]
+    assert r.cost_usd > 912  # the rail-then-road route through T (test above) is gone

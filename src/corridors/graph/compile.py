@@ -73,8 +73,6 @@ class Topology:
     link: np.ndarray
     forward: np.ndarray
     transfer_modes: np.ndarray
-    reverse_order: np.ndarray
-    reverse_indptr: np.ndarray
     node_state_ptr: np.ndarray
     node_state: np.ndarray
     link_edge_ptr: np.ndarray
@@ -154,14 +152,6 @@ class MultimodalGraph:
         return self.topology.forward
 
     @property
-    def reverse_order(self):
-        return self.topology.reverse_order
-
-    @property
-    def reverse_indptr(self):
-        return self.topology.reverse_indptr
-
-    @property
     def n_states(self) -> int:
         return len(self.topology.state_node)
 
@@ -223,10 +213,13 @@ def compile_graph(network: Network, *, reuse: MultimodalGraph | None = None) -> 
 
 
 def _signature(network: Network) -> tuple:
-    """What the topology depends on: node ids and, per link, ends, mode, gauges and direction."""
+    """What the topology depends on: per node its id, the modes it handles and whether it can
+    change gauge (they decide its transfer and gauge-change edges); per link its ends, mode,
+    gauges and direction; and the mode pairs that have transfer parameters."""
     return (
-        tuple(n.id for n in network.nodes),
+        tuple((n.id, n.handles, bool(n.gauge_change)) for n in network.nodes),
         tuple((l.from_node, l.to_node, l.mode, l.gauges_mm, l.oneway) for l in network.links),
+        frozenset(t.modes for t in network.parameters.transfers),
     )
 
 
@@ -323,8 +316,6 @@ def _topology(network: Network, signature: tuple) -> Topology:
     forward = arrays["forward"][order]
     indptr = np.zeros(n_states + 1, dtype=np.int32)
     np.cumsum(np.bincount(tail, minlength=n_states), out=indptr[1:])
-    reverse_indptr = np.zeros(n_states + 1, dtype=np.int32)
-    np.cumsum(np.bincount(head, minlength=n_states), out=reverse_indptr[1:])
     state_node = np.repeat(key_node, 2).astype(np.int32)
     state_layer = np.repeat(key_layer, 2).astype(np.int16)
     transfer_modes = np.full((len(tail), 2), -1, dtype=np.int8)
@@ -339,8 +330,6 @@ def _topology(network: Network, signature: tuple) -> Topology:
         state_node=_readonly(state_node), state_layer=_readonly(state_layer),
         indptr=_readonly(indptr), tail=_readonly(tail), head=_readonly(head), kind=_readonly(kind),
         link=_readonly(link), forward=_readonly(forward), transfer_modes=_readonly(transfer_modes),
-        reverse_order=_readonly(np.argsort(head, kind="stable").astype(np.int32)),
-        reverse_indptr=_readonly(reverse_indptr),
         node_state_ptr=_readonly(node_ptr), node_state=_readonly(node_state),
         link_edge_ptr=_readonly(link_edge_ptr[:-1]), link_edge=_readonly(link_edge),
         signature=signature,
