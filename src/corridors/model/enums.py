@@ -30,11 +30,6 @@ class Status(str, Enum):
     def __str__(self) -> str:
         return self.value
 
-    @property
-    def is_built(self) -> bool:
-        """True for elements that physically exist (operational or closed)."""
-        return self in (Status.OPERATIONAL, Status.CLOSED)
-
 
 class NodeKind(str, Enum):
     """What a node is, for display and for snapping coordinates to suitable nodes."""

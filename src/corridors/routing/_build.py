@@ -45,7 +45,6 @@ def build_route(
     """Assemble the steps of a route from its edges (see :class:`Route` for units)."""
     net = graph.network
     params = net.parameters
-    nodes = net.node_by_id
     steps: list[Step] = []
     leg: _OpenLeg | None = None
     km = 0.0

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 
-from corridors.graph import NEVER, MultimodalGraph
-from corridors.model import Mode, Status
+from corridors.graph import MultimodalGraph
+from corridors.model import Status
 from corridors.routing import _kernel
 
 if TYPE_CHECKING:

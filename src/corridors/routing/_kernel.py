@@ -13,7 +13,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from corridors.graph import EdgeKind, MultimodalGraph
+from corridors.graph import MultimodalGraph
 from corridors.model import CargoUnit, Mode
 
 MODES = list(Mode)
@@ -95,7 +95,6 @@ class Waypoint:
 
 @dataclass(frozen=True)
 class _Stage:
-    dist: np.ndarray
     pred: np.ndarray
     entry_edge: dict[int, int]
 
@@ -143,7 +142,7 @@ def staged_path(
                 head = int(graph.head[e])
                 if np.isfinite(cost) and cost < seeds.get(head, np.inf):
                     seeds[head], entry[head] = float(cost), int(e)
-        stages.append(_Stage(dist, pred, entry))
+        stages.append(_Stage(pred, entry))
         if not seeds:
             return None
     # the last stage's seeds are the reached destination states

@@ -23,7 +23,6 @@ from corridors.model import (
     Link,
     Mode,
     Network,
-    Node,
     Source,
     SourceKind,
     Status,

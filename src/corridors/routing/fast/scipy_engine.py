@@ -39,12 +39,9 @@ class ScipyRouter:
 
     @classmethod
     def build(
-        cls, n_nodes: int, tail: np.ndarray, head: np.ndarray, *, resolution: float = 1e-3, **_ignored: object
+        cls, n_nodes: int, tail: np.ndarray, head: np.ndarray, *, resolution: float = 1e-3
     ) -> ScipyRouter:
-        """A router over arcs ``tail[i] -> head[i]``; call :meth:`customize` before querying.
-
-        Coordinates (``latitude``/``longitude``) are accepted and ignored, for a common signature.
-        """
+        """A router over arcs ``tail[i] -> head[i]``; call :meth:`customize` before querying."""
         t, h = check_arcs(n_nodes, tail, head)
         return cls(n_nodes, t, h, resolution=resolution)
 
