@@ -26,10 +26,20 @@ from corridors.world.multimodal import MODES, ArcKind, WorldGraph, build_world_g
 from corridors.world.router import WorldOptions, WorldRouter
 from tests.world.test_world_router import _layer
 
-# --- the reference: the builder as it was, unchanged but for its names ------------------------
+# --- the reference: the builder as it was, unchanged but for its names and one fix: a default ---
+# --- crossing cites its mode's rule, and the gauge sources only where the gauges differ -------
 
 _LAYER_NAMES = ("rail", "road", "sea", "atlas")
 _SOURCES = {"rail": "osm-scgraph-rail", "road": "osm-scgraph-road", "sea": "searoute-marnet"}
+
+
+def _reference_border_sources(world: WorldGraph, mode: str, arc: int) -> tuple[str, ...]:
+    rules = world.crossing_rules
+    ids = list(rules["default_crossing"][mode]["source_ids"])
+    gauges = world.country_gauge_mm
+    if mode == "rail" and gauges[world.border_from[arc]] != gauges[world.border_to[arc]]:
+        ids += rules["gauge_source_ids"] + list(world.atlas.parameters.gauge_change_source_ids)
+    return tuple(dict.fromkeys(ids))
 
 
 class ReferenceNamer:
@@ -131,7 +141,7 @@ def reference_build(world: WorldGraph, arcs: np.ndarray, options: WorldOptions, 
                 border_id="", name=f"{a_from}-{a_to} {mode.value} crossing (default)", mode=mode.value,
                 from_country=a_from, to_country=a_to, at_km=km, time_h=float(world.time_h[a]) - dist / mp.speed_kmh,
                 time_p90_h=None, cost_usd=(float(world.cost_usd[a]) - dist * mp.cost_usd_per_teu_km) * cargo.teu_equivalent,
-                status="operational", link_id="", source_ids=("carec-cpmm-2022", "assumption-world-gauges"),
+                status="operational", link_id="", source_ids=_reference_border_sources(world, mode.value, a),
                 lon=float(world.lon[node]), lat=float(world.lat[node]),
             ))
         else:

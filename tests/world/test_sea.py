@@ -107,6 +107,8 @@ def test_ports_nearest_node(tiny: BaseLayer) -> None:
     assert ports.country == ("XX", "YY") and ports.country_name[0] == "Somewhere far"
     assert ports.node.tolist() == [node(tiny, 10, 5), node(tiny, 0, 0)]
     assert ports.find("north port") == [0] and ports.find("West", "XX") == []
+    near_only = ports_from_geojson(fc, lon=tiny.lon, lat=tiny.lat, radius_km=20)  # North 25 km off, West 16
+    assert near_only.node.tolist() == [-1, node(tiny, 0, 0)]
 
 
 def test_chokepoint_file_errors_name_the_entry(tmp_path) -> None:

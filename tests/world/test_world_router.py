@@ -57,8 +57,10 @@ def world(tiny):
     # sea: S0 off P, S1 east of it (the S0-S1 edge is a strait), S2 off K; S3 a detour south
     sea = _layer("sea", [(0.0, -0.3), (4.0, -0.3), (8.0, -0.3), (4.0, -2.0)], [(0, 1), (1, 2), (0, 3), (3, 2)],
                  chokepoint={0, 1})
-    ports = Ports(name=("Pport", "Kport"), code=("AZPPT", "TRKPT"), country=("AZ", "TR"), country_name=("Azerbaijan", "Turkey"),
-                  lon=np.array([0.0, 7.0]), lat=np.array([-0.12, -0.1]), node=np.array([0, 2], dtype=np.int32))
+    # Kdry is an inland port by K with no sea node of its own (beyond port_sea_km of any lane)
+    ports = Ports(name=("Pport", "Kport", "Kdry"), code=("AZPPT", "TRKPT", "TRKDR"), country=("AZ", "TR", "TR"),
+                  country_name=("Azerbaijan", "Turkey", "Turkey"), lon=np.array([0.0, 7.0, 7.0]),
+                  lat=np.array([-0.12, -0.1, 0.05]), node=np.array([0, 2, -1], dtype=np.int32))
     return build_world_graph(tiny, {"road": road, "sea": sea}, ports)
 
 
@@ -114,6 +116,8 @@ def test_coordinates_snap_to_the_road_layer(world, tmp_path):
     r = router.route("0.0,7.0", "t", WorldOptions(objective="time"))  # lat,lon near K, in "TR"
     assert r.snaps_km[0] < 5
     assert [(b.from_country, b.to_country) for b in r.border_crossings] == [("TR", "IR")]
+    # a road crossing cites CAREC's border figures only, not the rail-gauge assumption
+    assert r.border_crossings[0].source_ids == ("carec-cpmm-2022",)
 
 
 def test_preprocessing_cache_is_checksummed(world, tmp_path):
@@ -133,3 +137,29 @@ def test_world_alternatives_take_other_passages(world, tmp_path):
     first, second = router.alternative_routes("Pport", "Kport", 2, options)
     assert first.legs[0].corridors == ("strait",) and second.legs[0].corridors == ()
     assert second.distance_km > first.distance_km
+
+
+def test_an_inland_port_is_reached_by_land_and_a_sea_port_reports_its_berth_distance(world, tmp_path):
+    router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
+    assert not ((world.kind == ArcKind.PORT) & (world.layer[world.tail] == world.layer[world.head])).any()
+    inland = router.route("Kdry", "t", WorldOptions(objective="time"))
+    assert inland.origin_name == "Kdry, TR" and {leg.mode for leg in inland.legs} == {"road"}
+    assert inland.snaps_km[0] == pytest.approx(float(haversine_km(7.0, 0.05, 7.0, 0.02)), rel=1e-3)  # to road node K
+    by_sea = router.route("Kport", "Pport", WorldOptions(objective="distance", closed_chokepoints=frozenset()))
+    assert by_sea.snaps_km[0] == pytest.approx(float(haversine_km(7.0, -0.1, 8.0, -0.3)), rel=1e-6)  # to sea node S2
+
+
+def test_old_preprocessing_caches_are_pruned(tmp_path):
+    import os
+
+    from corridors.world.router import prune_topologies
+
+    for age in range(6):  # cch-0 the newest
+        folder = tmp_path / f"cch-10-{age}"
+        folder.mkdir()
+        folder.with_suffix(".sha256").write_text("x")
+        os.utime(folder, (1e9 - age, 1e9 - age))
+    (tmp_path / "cch-10-9.tmp").mkdir()  # being written by another process
+    prune_topologies(tmp_path, keep=4)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"cch-10-{a}" for a in range(4)] + [f"cch-10-{a}.sha256" for a in range(4)] + ["cch-10-9.tmp"])

@@ -28,17 +28,13 @@ from corridors.routing._build import build_route
 from corridors.routing.options import cargo_unit
 from corridors.routing.result import BorderStep, Leg, Route, Step, TransferStep
 from corridors.world.graphs import unit_vectors
-from corridors.world.multimodal import MODES, ArcKind, WorldGraph
+from corridors.world.multimodal import LAYER_SOURCES, MODES, ArcKind, WorldGraph
 
 if TYPE_CHECKING:
     from corridors.world.router import WorldOptions
 
 LAYER_NAMES = ("rail", "road", "sea", "atlas")
 """Layer names by the world graph's ``layer`` code."""
-SOURCES = {"rail": "osm-scgraph-rail", "road": "osm-scgraph-road", "sea": "searoute-marnet"}
-"""Source id of each base layer, cited by the legs that run on it."""
-BORDER_SOURCE_IDS = ("carec-cpmm-2022", "assumption-world-gauges")
-"""Sources of a default border crossing's dwell, fee and gauge change."""
 
 ATLAS, LINE, BORDER, PORT = 0, 1, 2, 3
 """Classes of runs."""
@@ -285,7 +281,7 @@ class WorldRouteBuilder:
         found = self._sources.get((layers, mode))
         if found is None:
             names = sorted(LAYER_NAMES[k] for k in range(len(LAYER_NAMES)) if layers >> k & 1 and k != _ATLAS_LAYER)
-            found = tuple(dict.fromkeys([*(SOURCES[x] for x in names), *self._modes[mode][1].source_ids]))
+            found = tuple(dict.fromkeys([*(LAYER_SOURCES[x] for x in names), *self._modes[mode][1].source_ids]))
             self._sources[(layers, mode)] = found
         return found
 
@@ -314,9 +310,18 @@ class WorldRouteBuilder:
             border_id="", name=f"{a_from}-{a_to} {mode} crossing (default)", mode=mode, from_country=a_from,
             to_country=a_to, at_km=km, time_h=float(w.time_h[arc]) - dist / mp.speed_kmh, time_p90_h=None,
             cost_usd=(float(w.cost_usd[arc]) - dist * mp.cost_usd_per_teu_km) * cargo.teu_equivalent,
-            status="operational", link_id="", source_ids=BORDER_SOURCE_IDS,
+            status="operational", link_id="", source_ids=self._border_sources(mode, arc),
             lon=float(w.lon[node]), lat=float(w.lat[node]),
         )
+
+    def _border_sources(self, mode: str, arc: int) -> tuple[str, ...]:
+        """Sources of a default crossing's dwell and fee, and of the gauge change it includes
+        when the two countries' rail gauges differ."""
+        w = self.world
+        ids = list(w.crossing_rules["default_crossing"][mode]["source_ids"])
+        if mode == "rail" and w.country_gauge_mm[w.border_from[arc]] != w.country_gauge_mm[w.border_to[arc]]:
+            ids += [*w.crossing_rules["gauge_source_ids"], *w.atlas.parameters.gauge_change_source_ids]
+        return tuple(dict.fromkeys(ids))
 
     def _assemble_atlas_steps(self, edges: tuple[int, ...], cargo: CargoUnit) -> tuple[tuple[Step, ...], float]:
         """The atlas's steps over ``edges`` (their km from 0) and their length in km. Only the

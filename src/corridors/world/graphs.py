@@ -21,6 +21,33 @@ def unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
 
 
+class SphereIndex:
+    """Nearest of a fixed set of WGS84 points to query points, with great-circle km: a KD-tree
+    on unit vectors (right at the poles and across the antimeridian), built once.
+
+    >>> index = SphereIndex(np.array([0.0, 10.0]), np.array([0.0, 0.0]))
+    >>> i, km = index.nearest(np.array([9.0, 50.0]), np.array([0.0, 0.0]), radius_km=500)
+    >>> i.tolist(), km.round(1).tolist()
+    ([1, -1], [111.2, 4447.8])
+    """
+
+    def __init__(self, lon: np.ndarray, lat: np.ndarray) -> None:
+        from scipy.spatial import cKDTree
+
+        self.size = len(lon)
+        self.tree = cKDTree(unit_vectors(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)))
+
+    def nearest(self, lon: np.ndarray, lat: np.ndarray, radius_km: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
+        """Index of the nearest point to each query (-1 beyond ``radius_km`` or if the set is
+        empty) and its great-circle distance in km."""
+        lon, lat = np.atleast_1d(np.asarray(lon, dtype=np.float64)), np.atleast_1d(np.asarray(lat, dtype=np.float64))
+        if self.size == 0 or len(lon) == 0:
+            return np.full(len(lon), -1, dtype=np.int64), np.full(len(lon), np.inf)
+        chord, idx = self.tree.query(unit_vectors(lon, lat))
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0, 1))
+        return np.where(km <= radius_km, idx, -1).astype(np.int64), km
+
+
 def symmetric_csr(
     n_nodes: int, tail: np.ndarray, head: np.ndarray, length_km: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

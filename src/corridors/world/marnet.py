@@ -121,9 +121,10 @@ class Ports:
 
 
 def ports_from_geojson(collection: dict[str, Any], *, lon: np.ndarray | None = None,
-                       lat: np.ndarray | None = None) -> Ports:
+                       lat: np.ndarray | None = None, radius_km: float = np.inf) -> Ports:
     """A :class:`Ports` table from searoute's ports GeoJSON; with ``lon``/``lat`` of a layer's
-    nodes, each port's nearest node (great circle, KD-tree on unit vectors)."""
+    nodes, each port's nearest node within ``radius_km`` (-1 for none: searoute also lists river
+    and dry ports hundreds of km inland, which must not be joined to a distant sea lane)."""
     rows = [(f["properties"].get("name") or "", f["properties"].get("port") or "",
              f["properties"].get("cty") or "", *f["geometry"]["coordinates"][:2], f["properties"].get("t") == 1)
             for f in collection["features"] if f.get("geometry") and f["geometry"]["type"] == "Point"]
@@ -131,12 +132,9 @@ def ports_from_geojson(collection: dict[str, Any], *, lon: np.ndarray | None = N
     p_lon, p_lat = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
     node = np.full(len(rows), -1, dtype=np.int32)
     if lon is not None and lat is not None and len(rows) and len(lon):
-        from scipy.spatial import cKDTree
+        from corridors.world.graphs import SphereIndex
 
-        from corridors.world.graphs import unit_vectors
-
-        _, nearest = cKDTree(unit_vectors(lon, lat)).query(unit_vectors(p_lon, p_lat))
-        node = nearest.astype(np.int32)
+        node = SphereIndex(lon, lat).nearest(p_lon, p_lat, radius_km)[0].astype(np.int32)
     return Ports(
         name=tuple(names), code=tuple(codes), country=tuple(c[:2].upper() for c in codes),
         country_name=tuple(c.replace("_", " ") for c in cty), lon=p_lon, lat=p_lat, node=node,
@@ -144,8 +142,9 @@ def ports_from_geojson(collection: dict[str, Any], *, lon: np.ndarray | None = N
     )
 
 
-def read_ports(path: Path | None = None, *, lon: np.ndarray | None = None, lat: np.ndarray | None = None) -> Ports:
+def read_ports(path: Path | None = None, *, lon: np.ndarray | None = None, lat: np.ndarray | None = None,
+               radius_km: float = np.inf) -> Ports:
     """:func:`ports_from_geojson` of searoute's ports file (or another file at ``path``)."""
     path = path or searoute_data_path(PORTS_FILE)
     with open(path, encoding="utf-8") as f:
-        return ports_from_geojson(json.load(f), lon=lon, lat=lat)
+        return ports_from_geojson(json.load(f), lon=lon, lat=lat, radius_km=radius_km)

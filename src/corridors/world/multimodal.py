@@ -33,12 +33,14 @@ import yaml
 from corridors.graph import compile_graph
 from corridors.graph.compile import MultimodalGraph
 from corridors.model import Mode, Network
-from corridors.world.graphs import unit_vectors
+from corridors.world.graphs import SphereIndex
 from corridors.world.layers import BaseLayer
 from corridors.world.marnet import Ports
 
 MODES = list(Mode)
 LAYER_MODE = {"rail": Mode.RAIL, "road": Mode.ROAD, "sea": Mode.SEA}
+LAYER_SOURCES = {"rail": "osm-scgraph-rail", "road": "osm-scgraph-road", "sea": "searoute-marnet"}
+"""Source id of each base layer (rows of the atlas's sources.csv), cited by legs that run on it."""
 
 
 class ArcKind(IntEnum):
@@ -88,6 +90,10 @@ class WorldGraph:
     border_from: np.ndarray
     border_to: np.ndarray
     chokepoint_bits: np.ndarray
+    country_gauge_mm: np.ndarray
+    """Main-line rail gauge of each of ``countries`` (``crossing_rules["rail_gauge_mm"]``)."""
+    crossing_rules: Mapping
+    """``data/world/crossings.yaml`` as built with: default crossings, gauges, snap radii."""
 
     @property
     def atlas(self) -> Network:
@@ -130,7 +136,7 @@ def rule_source_ids() -> frozenset[str]:
                 walk(item)
 
     walk(load_crossing_rules())
-    return frozenset(found | {"osm-scgraph-rail", "osm-scgraph-road", "searoute-marnet"})
+    return frozenset(found | set(LAYER_SOURCES.values()))
 
 
 class _Arcs:
@@ -164,20 +170,6 @@ class _Arcs:
             out[name] = joined.astype(dtype)
             out[name].flags.writeable = False
         return out
-
-
-def _nearest(lon: np.ndarray, lat: np.ndarray, qlon: np.ndarray, qlat: np.ndarray, radius_km: float):
-    """Index of the nearest point of (lon, lat) to each query and its distance (km); -1 beyond
-    ``radius_km``."""
-    from scipy.spatial import cKDTree
-
-    from corridors.geo import EARTH_RADIUS_KM
-
-    if len(lon) == 0 or len(qlon) == 0:
-        return np.full(len(qlon), -1), np.full(len(qlon), np.inf)
-    chord, idx = cKDTree(unit_vectors(lon, lat)).query(unit_vectors(qlon, qlat))
-    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0, 1))
-    return np.where(km <= radius_km, idx, -1), km
 
 
 def atlas_link_chokepoints(atlas: Network, chokepoints) -> np.ndarray:
@@ -297,7 +289,7 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
         arrivals = np.flatnonzero((layer_of_state == name) & (np.arange(graph.n_states) % 2 == 0))
         if not len(arrivals):
             continue
-        near, km = _nearest(np.asarray(layer.lon), np.asarray(layer.lat), lon[oa + arrivals], lat[oa + arrivals], snap[name])
+        near, km = SphereIndex(layer.lon, layer.lat).nearest(lon[oa + arrivals], lat[oa + arrivals], snap[name])
         ok = near >= 0
         base = near[ok] + offsets[name]
         states = arrivals[ok] + oa
@@ -319,7 +311,7 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
             if transfer is None:
                 continue
             layer = layers[name]
-            near, km = _nearest(np.asarray(layer.lon), np.asarray(layer.lat), ports.lon, ports.lat, rules["port_land_km"])
+            near, km = SphereIndex(layer.lon, layer.lat).nearest(ports.lon, ports.lat, rules["port_land_km"])
             ok = valid & (near >= 0)
             sea, land = sea_nodes[ok] + offsets["sea"], near[ok] + offsets[name]
             values = dict(time_h=transfer.time_h, cost_usd=transfer.cost_usd_per_teu, co2e_kg_per_teu=transfer.co2e_kg_per_teu)
@@ -343,5 +335,6 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
     return WorldGraph(
         atlas_graph=graph, layers=dict(layers), ports=ports, offsets=offsets, countries=tuple(countries),
         chokepoints=tuple(chokepoint_ids), lon=lon, lat=lat, country=country,
-        layer=np.concatenate(layer_id), ref=np.concatenate(ref), chokepoint_bits=bits, **data,
+        layer=np.concatenate(layer_id), ref=np.concatenate(ref), chokepoint_bits=bits,
+        country_gauge_mm=gauge_of, crossing_rules=rules, **data,
     )

@@ -17,23 +17,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from corridors.errors import InvalidOptionError, NoRouteError, UnknownPlaceError
-from corridors.geo import EARTH_RADIUS_KM
+from corridors.io._atomic import write_atomic
+from corridors.geo import haversine_km
 from corridors.model import Mode
 from corridors.routing.fast import build_router
 from corridors.routing.options import OBJECTIVES, cargo_unit
 from corridors.routing.places import resolve_place
 from corridors.routing.result import Route
+from corridors.routing.router import OVERLAP_LIMIT, PENALTY, ROUNDS_PER_ALTERNATIVE
 from corridors.world._build import WorldRouteBuilder
 from corridors.world.cache import cache_root
-from corridors.world.graphs import unit_vectors
-from corridors.world.multimodal import MODES, WorldGraph
+from corridors.world.graphs import SphereIndex
+from corridors.world.multimodal import MODES, WorldGraph, load_crossing_rules
 
-COORDINATE_SNAP_KM = {"road": 50.0, "rail": 10.0, "sea": 10.0}
-"""How far a 'lat,lon' place may lie from the nearest node of each layer to start or end there:
-a first or last mile by road is common, a rail siding or a ship's berth must be close."""
 DEFAULT_CLOSED = frozenset({"bering_arctic"})
 """Chokepoints closed unless asked: marnet's Arctic lanes are not a freight route today."""
 _COORDS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
@@ -72,6 +70,7 @@ class WorldRouter:
         self.world = world
         self._metrics: OrderedDict[WorldOptions, object] = OrderedDict()
         self._builder: WorldRouteBuilder | None = None
+        self._coordinate_snap_km: dict[str, float] = load_crossing_rules()["coordinate_snap_km"]
         self._trees: dict = {}
         self._base = self._preprocess(engine, cache_dir)
 
@@ -99,7 +98,8 @@ class WorldRouter:
                     router.save_topology(str(tmp) + "/")
                     shutil.rmtree(path, ignore_errors=True)
                     tmp.rename(path)
-                    path.with_suffix(".sha256").write_text(_folder_sha256(path))
+                    write_atomic(path.with_suffix(".sha256"), _folder_sha256(path))
+                    prune_topologies(path.parent)
                 except (OSError, RuntimeError):
                     shutil.rmtree(tmp, ignore_errors=True)
         return router
@@ -153,13 +153,13 @@ class WorldRouter:
 
     # places -------------------------------------------------------------------------------------
     def _nearest(self, layer: str, lon: float, lat: float) -> tuple[int, float]:
-        """Nearest node of a layer to a point, and its distance in km (KD-tree, built once)."""
-        tree = self._trees.get(layer)
-        if tree is None:
+        """Nearest node of a layer to a point, and its distance in km (the index built once)."""
+        index = self._trees.get(layer)
+        if index is None:
             base = self.world.layers[layer]
-            tree = self._trees[layer] = cKDTree(unit_vectors(np.asarray(base.lon), np.asarray(base.lat)))
-        chord, i = tree.query(unit_vectors(np.asarray([lon]), np.asarray([lat]))[0])
-        return int(i), float(2 * EARTH_RADIUS_KM * np.arcsin(min(chord / 2, 1.0)))
+            index = self._trees[layer] = SphereIndex(base.lon, base.lat)
+        i, km = index.nearest(lon, lat)
+        return int(i[0]), float(km[0])
 
     def endpoint(self, query: str, role: str) -> _Endpoint:
         """Nodes a route may start (``role="origin"``) or end at for a place query."""
@@ -174,11 +174,12 @@ class WorldRouter:
                 if name not in w.offsets or name not in w.layers:
                     continue
                 i, km = self._nearest(name, lon, lat)
-                if km <= COORDINATE_SNAP_KM[name]:
+                if km <= self._coordinate_snap_km[name]:
                     nodes.append(w.offsets[name] + i)
                     best = min(best, km)
             if not nodes:
-                raise UnknownPlaceError(query, what="place (nothing of the world layers within 50 km of)")
+                radii = ", ".join(f"{name} {km:g} km" for name, km in self._coordinate_snap_km.items())
+                raise UnknownPlaceError(query, what=f"place (no world layer node near enough: {radii} of)")
             return _Endpoint(f"{lat:.3f}, {lon:.3f}", np.asarray(nodes), best)
         try:
             node = resolve_place(w.atlas, query).node
@@ -187,8 +188,14 @@ class WorldRouter:
             if not found or "sea" not in w.offsets:
                 raise
             port = found[0]
-            return _Endpoint(f"{w.ports.name[port]}, {w.ports.country[port]}",
-                             np.asarray([w.offsets["sea"] + int(w.ports.node[port])]), 0.0)
+            label = f"{w.ports.name[port]}, {w.ports.country[port]}"
+            lon, lat = float(w.ports.lon[port]), float(w.ports.lat[port])
+            sea = int(w.ports.node[port])
+            if sea < 0:  # an inland port, with no sea lane near: start or end on land by its place
+                return dataclasses.replace(self.endpoint(f"{lat},{lon}", role), label=label)
+            sea_layer = w.layers["sea"]
+            snap = float(haversine_km(lon, lat, sea_layer.lon[sea], sea_layer.lat[sea]))
+            return _Endpoint(label, np.asarray([w.offsets["sea"] + sea]), snap)
         g = w.atlas_graph
         states = g.departures(node.id) if role == "origin" else g.arrivals(node.id)
         return _Endpoint(node.label, states.astype(np.int64) + w.offsets["atlas"], 0.0)
@@ -275,7 +282,7 @@ class WorldRouter:
         penalised, last = weights.copy(), first
         scratch = self._base.sibling()
         km = self.world.distance_km.astype(np.float64)
-        for _ in range(6 * k):
+        for _ in range(ROUNDS_PER_ALTERNATIVE * k):
             if len(kept) >= k:
                 break
             penalised[last] *= PENALTY
@@ -300,9 +307,20 @@ class WorldRouter:
         return sorted(routes, key=lambda r: r.objective_value)
 
 
-OVERLAP_LIMIT = 0.6
-"""A world alternative may share at most this fraction of its km with a better route."""
-PENALTY = 1.6
+
+KEPT_TOPOLOGIES = 4
+"""Preprocessing caches kept on disk (the most recently written; ~26 MB each for the full world):
+enough for a few layer sets side by side, while graphs replaced by new data do not pile up."""
+
+
+def prune_topologies(folder: Path, keep: int = KEPT_TOPOLOGIES) -> None:
+    """Delete all but the ``keep`` newest preprocessing caches in ``folder`` with their checksums
+    (one being written, ``*.tmp``, is left alone)."""
+    found = sorted((p for p in folder.glob("cch-*") if p.is_dir() and p.suffix != ".tmp"),
+                   key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in found[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+        old.with_suffix(".sha256").unlink(missing_ok=True)
 
 
 def _folder_sha256(folder: Path) -> str:
@@ -352,7 +370,8 @@ def load_world(
     for name in layers:
         say(f"loading the world {name} layer")
         built[name] = loaders[name](cache_dir=cache_dir)
-    ports = read_ports(lon=built["sea"].lon, lat=built["sea"].lat) if "sea" in built else None
+    radius = load_crossing_rules()["port_sea_km"]
+    ports = read_ports(lon=built["sea"].lon, lat=built["sea"].lat, radius_km=radius) if "sea" in built else None
     say("stitching the atlas over the world layers")
     world = build_world_graph(atlas, built, ports)
     say("preparing the fast router (cached after the first time)")
