@@ -19,9 +19,13 @@ from corridors.routing.policies import FlowRule
 from corridors.routing.result import Route
 
 OVERLAP_LIMIT = 0.6
-"""An alternative may share at most this fraction of its km with any better route."""
+"""An alternative may share at most this fraction of its km with any better route. A tuning
+choice of this project (the usual penalty-method range is 0.5-0.8), not a published figure."""
 PENALTY = 1.6
-"""Weight multiplier on the links of each route found, to push the search elsewhere."""
+"""Weight multiplier on the links of each route found, to push the search elsewhere (a tuning
+choice: lower finds near-copies, higher jumps to implausible detours)."""
+ROUNDS_PER_ALTERNATIVE = 6
+"""Penalised searches allowed per alternative asked for, before giving up on finding more."""
 
 
 @dataclass(frozen=True)
@@ -200,7 +204,7 @@ def alternative_routes(
     kept: list[list[int]] = [found[1]]
     last = found[1]
     penalised = base.copy()
-    for _ in range(6 * k):
+    for _ in range(ROUNDS_PER_ALTERNATIVE * k):
         if len(kept) >= k:
             break
         for link in {int(graph.link[e]) for e in last if graph.link[e] >= 0}:

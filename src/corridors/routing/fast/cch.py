@@ -5,9 +5,11 @@ Three phases, each cheaper and more frequent than the one before:
 1. :meth:`CCHRouter.build` (once per topology): a nested-dissection node order (inertial flow on
    the node coordinates) and the chordal supergraph. It knows no weights, so it survives every
    scenario that only re-costs or closes arcs.
-2. :meth:`CCHRouter.customize` (once per scenario, ~0.1-1 s on a continental graph) or
-   :meth:`CCHRouter.update` (a few arcs, milliseconds).
-3. queries: microseconds to a millisecond each, with the input-arc indices of the path.
+2. :meth:`CCHRouter.customize` (once per scenario) or :meth:`CCHRouter.update` (a few arcs).
+3. queries, with the input-arc indices of the path.
+
+Measured by ``bench/bench_world.py`` on two cores: world railways (212k nodes) 2.7 s, 0.01-0.02 s
+and 0.26 ms a query with its path; world highways (382k nodes) 9.2 s, 0.08-0.12 s and 0.21 ms.
 
 A router may keep several metrics (``workers``, at most four) so that a matrix runs its sources
 on several cores, as pandana's does with OpenMP. The first metric is customised before
