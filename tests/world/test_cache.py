@@ -47,6 +47,7 @@ def test_miss_then_hit(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "world").iterdir()) == ["sea.json", "sea.npz"]  # no temp left
     side = json.loads((tmp_path / "world" / "sea.json").read_text())
     assert side["key"] == cache_key({"v": 1}) and len(side["sha256"]) == 64
+    assert side["key"].split(";")[1:] == ["format=1", "v=1"]  # the format and the caller's parts, spelled out
 
 
 def test_stale_key_rebuilds(tmp_path: Path) -> None:

@@ -36,6 +36,8 @@ def test_any_pair_of_coordinates(router):
     assert chongqing_istanbul.snaps_km[0] < 10
     assert 6_000 < chongqing_istanbul.distance_km < 20_000
     assert chongqing_istanbul.time_h == pytest.approx(sum(s.time_h for s in chongqing_istanbul.steps))
+    # the route's hours, rebuilt leg by leg from the data, against the router's least time
+    assert chongqing_istanbul.time_h == pytest.approx(chongqing_istanbul.objective_value, rel=1e-6, abs=0.05)
 
 
 def test_sampled_world_queries_agree_with_plain_dijkstra(router):

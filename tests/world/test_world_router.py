@@ -109,6 +109,8 @@ def test_atlas_place_to_a_port_over_land_and_sea(world, tmp_path):
     assert r.legs[0].from_name == "Port P, AZ" and r.destination_name == "Kport, TR"
     assert r.time_h == pytest.approx(sum(s.time_h for s in r.steps))
     assert r.cost_usd == pytest.approx(sum(s.cost_usd for s in r.steps))
+    # the legs' km, summed from the arcs, against the router's own least distance (1 m grid)
+    assert r.distance_km == pytest.approx(r.objective_value, abs=1e-2)
 
 
 def test_coordinates_snap_to_the_road_layer(world, tmp_path):

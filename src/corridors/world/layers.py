@@ -26,7 +26,7 @@ import numpy as np
 
 from corridors.world.chokepoints import Chokepoint, load_chokepoints, tag_edges
 from corridors.world.graphs import country_codes, join_close_nodes, symmetric_csr
-from corridors.world.marnet import marnet_arrays, searoute_data_path
+from corridors.world.marnet import MARNET_FILE, marnet_arrays, searoute_data_path
 from corridors.world.scgraph_source import graph_arrays, package_version, read_scgraph_data
 
 log = logging.getLogger(__name__)
@@ -79,11 +79,6 @@ class BaseLayer:
     def n_edges(self) -> int:
         """Directed edges (twice the undirected count)."""
         return len(self.head)
-
-    @property
-    def nbytes(self) -> int:
-        """Bytes held by the layer's arrays."""
-        return sum(a.nbytes for a in self.arrays().values())
 
     def tail(self) -> np.ndarray:
         """int32 tail node of every edge (expanded from ``indptr``)."""
@@ -185,7 +180,7 @@ def build_road(*, join_km: float = JOIN_KM) -> BaseLayer:
 
 def build_sea(*, chokepoints_path: Path | None = None) -> BaseLayer:
     """The world sea layer from searoute's marnet, tagged with the chokepoints (about 0.5 s)."""
-    with open(searoute_data_path("marnet_searoute.geojson"), encoding="utf-8") as f:
+    with open(searoute_data_path(MARNET_FILE), encoding="utf-8") as f:
         collection = json.load(f)
     return layer_from_marnet(collection, chokepoints=load_chokepoints(chokepoints_path),
                              source=f"searoute {package_version('searoute')} marnet_searoute.geojson (Eurostat marnet)")

@@ -86,13 +86,6 @@ def marnet_arrays(collection: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, n
     return lon, lat, tail, head, haversine_km(lon[tail], lat[tail], lon[head], lat[head])
 
 
-def read_marnet(path: Path | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`marnet_arrays` of searoute's marnet GeoJSON (or another file at ``path``)."""
-    path = path or searoute_data_path(MARNET_FILE)
-    with open(path, encoding="utf-8") as f:
-        return marnet_arrays(json.load(f))
-
-
 @dataclass(frozen=True, eq=False)
 class Ports:
     """Sea ports: names, UN/LOCODE-like codes (``ALDRZ``), ISO 3166-1 alpha-2 country (the code's

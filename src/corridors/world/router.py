@@ -239,7 +239,7 @@ class WorldRouter:
             value, arcs = self._best_path(self._metric(relaxed), o, d)
             if not np.isfinite(value):
                 continue
-            modes = sorted({MODES[m].value for m in _ordered_unique(w.mode[arcs]) if m >= 0})
+            modes = sorted(MODES[m].value for m in np.unique(w.mode[arcs]).tolist() if m >= 0)
             bits = int(np.bitwise_or.reduce(w.chokepoint_bits[arcs])) if len(arcs) else 0
             passages = [c for k, c in enumerate(w.chokepoints) if bits >> k & 1]
             reasons.append(f"blocked by {rule}; without that rule the best path uses {', '.join(modes)}"
@@ -338,10 +338,6 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
-def _ordered_unique(values: np.ndarray) -> list[int]:
-    """Distinct values in order of first appearance (vectorised)."""
-    unique, first = np.unique(values, return_index=True)
-    return unique[np.argsort(first)].tolist()
 
 
 def load_world(
