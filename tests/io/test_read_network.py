@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import shutil
 import weakref
 from pathlib import Path
@@ -79,3 +80,20 @@ def test_compiled_arrays_are_read_only(tiny):
     graph = compile_graph(tiny)
     with pytest.raises(ValueError):
         graph.run_time_h[0] = 1.0
+
+
+def test_geometry_for_an_unknown_link_names_the_region_file_it_is_in(tiny_path, tmp_path):
+    """A region's links.geojson with a stray id is reported against that file, not the root's."""
+    folder = tmp_path / "net"
+    folder.mkdir()
+    for name in ("atlas.yaml", "parameters.yaml", "sources.csv"):
+        shutil.copy(tiny_path / name, folder / name)
+    region = _copy(tiny_path, folder / "west")
+    for name in ("atlas.yaml", "parameters.yaml", "sources.csv"):
+        (region / name).unlink()
+    stray = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"link_id": "no-such-link"},
+                                                        "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}}]}
+    (region / "links.geojson").write_text(json.dumps(stray))
+    with pytest.raises(DataError) as info:
+        read_network(folder)
+    assert "west/links.geojson" in str(info.value) and "no-such-link" in str(info.value)

@@ -163,20 +163,25 @@ def read_network(path: str | PathLike[str]) -> Network:
     rows: dict[str, list[tuple[str, int, Any]]] = {t: [] for t in TABLES}
     geometries: dict[str, tuple[tuple[float, float], ...]] = {}
     source_files = [root / "sources.csv"] if (root / "sources.csv").exists() else []
-    for region in _region_dirs(root):
+    regions = _region_dirs(root)
+    geometry_files = []
+    for region in regions:
         if region != root and (region / "sources.csv").exists():
             source_files.append(region / "sources.csv")
         for table, model in (("nodes.csv", NodeRow), ("links.csv", LinkRow), ("borders.csv", BorderRow)):
             file = region / table
             if file.exists():
                 rows[table] += [(out.rel(file), line, r) for line, r in _read_csv(file, model, out)]
-        if (region / "links.geojson").exists():
-            geometries.update(_read_geometries(region / "links.geojson", out))
-    if root not in _region_dirs(root) and (root / "links.geojson").exists():
-        geometries.update(_read_geometries(root / "links.geojson", out))
-    unknown = sorted(set(geometries) - {r.id for _, _, r in rows["links.csv"]})
-    if unknown:
-        out.add(root / "links.geojson", None, "link_id", f"geometry for unknown link(s): {', '.join(unknown[:5])}")
+        geometry_files.append(region / "links.geojson")
+    if root not in regions:  # a root file beside region folders is read last and wins
+        geometry_files.append(root / "links.geojson")
+    link_ids = {r.id for _, _, r in rows["links.csv"]}
+    for file in (f for f in geometry_files if f.exists()):
+        found = _read_geometries(file, out)
+        unknown = sorted(set(found) - link_ids)
+        if unknown:
+            out.add(file, None, "link_id", f"geometry for unknown link(s): {', '.join(unknown[:5])}")
+        geometries.update(found)
     for file in source_files:
         rows["sources.csv"] += [(out.rel(file), line, r) for line, r in _read_csv(file, SourceRow, out)]
     if not rows["nodes.csv"] and not any(p.column for p in out.problems):
