@@ -19,6 +19,41 @@ from corridors.model import CargoUnit, Mode
 MODES = list(Mode)
 
 
+TIE_BREAK = 1e-9
+"""Weight of the time term added to the distance and CO2e objectives: it breaks ties between
+paths equal in km or kg (transfers are 0 km) in favour of the faster, and changes nothing else."""
+
+
+def objective_weights(
+    objective: str,
+    cargo: CargoUnit,
+    *,
+    time_h: np.ndarray,
+    cost_usd_per_teu: np.ndarray,
+    co2e_kg_per_t: np.ndarray,
+    co2e_kg_per_teu: np.ndarray,
+    distance_km: np.ndarray,
+    value_of_time_usd_per_teu_h: float,
+    carbon_price_usd_per_t: float,
+) -> np.ndarray:
+    """Weight of every element (edge or arc, given as arrays) for an objective and one shipment
+    of ``cargo``: hours, USD, kg CO2e, km, or the generalised cost in USD (cost + value of time
+    + carbon price)."""
+    time_h = np.asarray(time_h, dtype=np.float64)
+    if objective == "distance":
+        return np.asarray(distance_km, dtype=np.float64) + TIE_BREAK * time_h
+    if objective == "time":
+        return time_h.copy()
+    cost = np.asarray(cost_usd_per_teu, dtype=np.float64) * cargo.teu_equivalent
+    co2e_kg = (np.asarray(co2e_kg_per_t, dtype=np.float64) * cargo.mass_t
+               + np.asarray(co2e_kg_per_teu, dtype=np.float64) * cargo.teu_equivalent)
+    if objective == "cost":
+        return cost
+    if objective == "co2":
+        return co2e_kg + TIE_BREAK * time_h
+    return cost + value_of_time_usd_per_teu_h * cargo.teu_equivalent * time_h + carbon_price_usd_per_t * co2e_kg / 1000.0
+
+
 def edge_weights(
     graph: MultimodalGraph,
     objective: str,
@@ -27,20 +62,22 @@ def edge_weights(
     value_of_time_usd_per_teu_h: float,
     carbon_price_usd_per_t: float,
 ) -> np.ndarray:
-    """Weight of every edge for an objective, for one shipment of ``cargo``."""
-    if objective == "distance":
-        # tiny time term breaks ties between equal-km paths (e.g. transfers are 0 km)
-        return graph.distance_km + 1e-9 * (graph.run_time_h + graph.border_time_h)
-    time_h = graph.run_time_h + graph.border_time_h
-    if objective == "time":
-        return time_h.copy()
-    cost = (graph.run_cost_usd + graph.border_cost_usd) * cargo.teu_equivalent
-    co2e_kg = graph.co2e_kg_per_t * cargo.mass_t + graph.co2e_kg_per_teu * cargo.teu_equivalent
-    if objective == "cost":
-        return cost
-    if objective == "co2":
-        return co2e_kg + 1e-9 * time_h
-    return cost + value_of_time_usd_per_teu_h * cargo.teu_equivalent * time_h + carbon_price_usd_per_t * co2e_kg / 1000.0
+    """Weight of every edge of an atlas graph for an objective (:func:`objective_weights`)."""
+    return objective_weights(
+        objective, cargo, time_h=graph.run_time_h + graph.border_time_h,
+        cost_usd_per_teu=graph.run_cost_usd + graph.border_cost_usd, co2e_kg_per_t=graph.co2e_kg_per_t,
+        co2e_kg_per_teu=graph.co2e_kg_per_teu, distance_km=graph.distance_km,
+        value_of_time_usd_per_teu_h=value_of_time_usd_per_teu_h, carbon_price_usd_per_t=carbon_price_usd_per_t,
+    )
+
+
+def mode_mask(mode: np.ndarray, modes: frozenset[Mode]) -> np.ndarray:
+    """True where an element's mode index (into ``list(Mode)``; -1 for transfers, which the
+    layers they join already gate) is one of ``modes``."""
+    allowed = np.zeros(len(MODES) + 1, dtype=bool)
+    allowed[[MODES.index(Mode(m)) for m in modes]] = True
+    allowed[-1] = True
+    return allowed[mode]
 
 
 def rule_masks(
@@ -59,10 +96,7 @@ def rule_masks(
     n = graph.n_edges
     masks = {"year": graph.opens_year <= year}
     if modes is not None:
-        allowed = np.zeros(len(MODES) + 1, dtype=bool)
-        allowed[[MODES.index(m) for m in modes]] = True
-        allowed[-1] = True  # mode -1: transfers, gated by the layers they join
-        masks["modes"] = allowed[graph.mode]
+        masks["modes"] = mode_mask(graph.mode, modes)
     if avoid_countries:
         ok = np.ones(n, dtype=bool)
         for country in avoid_countries:

@@ -22,6 +22,7 @@ from corridors.errors import InvalidOptionError, NoRouteError, UnknownPlaceError
 from corridors.io._atomic import write_atomic
 from corridors.geo import haversine_km
 from corridors.model import Mode
+from corridors.routing._kernel import mode_mask, objective_weights
 from corridors.routing.fast import build_router
 from corridors.routing.options import OBJECTIVES, cargo_unit
 from corridors.routing.places import resolve_place
@@ -109,18 +110,13 @@ class WorldRouter:
         """Weight of every arc for ``options``; ``inf`` where a rule forbids the arc."""
         w = self.world
         params = w.atlas.parameters
-        cargo = cargo_unit(params, options.cargo)
-        time_h = w.time_h.astype(np.float64)
-        cost = w.cost_usd.astype(np.float64) * cargo.teu_equivalent
-        co2 = w.co2e_kg_per_t.astype(np.float64) * cargo.mass_t + w.co2e_kg_per_teu.astype(np.float64) * cargo.teu_equivalent
-        weight = {
-            "time": time_h, "cost": cost, "co2": co2 + 1e-6 * time_h,
-            "distance": w.distance_km.astype(np.float64) + 1e-6 * time_h,
-        }.get(options.objective)
-        if weight is None:
-            vot = params.value_of_time_usd_per_teu_h if options.value_of_time_usd_per_teu_h is None else options.value_of_time_usd_per_teu_h
-            carbon = params.carbon_price_usd_per_t if options.carbon_price_usd_per_t is None else options.carbon_price_usd_per_t
-            weight = cost + vot * cargo.teu_equivalent * time_h + carbon * co2 / 1000
+        vot, carbon = options.value_of_time_usd_per_teu_h, options.carbon_price_usd_per_t
+        weight = objective_weights(
+            options.objective, cargo_unit(params, options.cargo), time_h=w.time_h, cost_usd_per_teu=w.cost_usd,
+            co2e_kg_per_t=w.co2e_kg_per_t, co2e_kg_per_teu=w.co2e_kg_per_teu, distance_km=w.distance_km,
+            value_of_time_usd_per_teu_h=params.value_of_time_usd_per_teu_h if vot is None else vot,
+            carbon_price_usd_per_t=params.carbon_price_usd_per_t if carbon is None else carbon,
+        )
         ok = w.opens_year <= (options.year or w.atlas.as_of_year)
         unknown = sorted(set(options.closed_chokepoints) - set(w.chokepoints) - DEFAULT_CLOSED)
         if unknown and w.chokepoints:
@@ -129,10 +125,7 @@ class WorldRouter:
         if closed:
             ok &= (w.chokepoint_bits & closed) == 0
         if options.modes is not None:
-            allowed = np.zeros(len(MODES) + 1, dtype=bool)
-            allowed[[MODES.index(Mode(m)) for m in options.modes]] = True
-            allowed[-1] = True
-            ok &= allowed[w.mode]
+            ok &= mode_mask(w.mode, options.modes)
         for code in options.avoid_countries:
             if code in w.countries:
                 c = w.countries.index(code)
