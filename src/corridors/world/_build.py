@@ -290,11 +290,11 @@ class WorldRouteBuilder:
         mode = figures.mode[r]
         name, mp = self._modes[mode]
         dist = figures.distance_km[r]
+        time_h, cost_usd, co2e_kg_per_t = mp.line_haul(dist)
         return Leg(
             mode=name, from_id=f"world:{figures.first[r]}", to_id=f"world:{figures.last[r]}",
             from_name=figures.first_name[r], to_name=figures.last_name[r], start_km=km, distance_km=dist,
-            time_h=dist / mp.speed_kmh, cost_usd=dist * mp.cost_usd_per_teu_km * cargo.teu_equivalent,
-            co2e_kg=dist * mp.co2e_g_per_tkm / 1000 * cargo.mass_t, countries=figures.countries[r], link_ids=(),
+            time_h=time_h, cost_usd=cost_usd * cargo.teu_equivalent, co2e_kg=co2e_kg_per_t * cargo.mass_t, countries=figures.countries[r], link_ids=(),
             status="operational", opens_year=None, gauge_mm=None, corridors=figures.corridors[r],
             source_ids=self._leg_sources(figures.layers[r], mode), geometry=figures.geometry[r],
         )

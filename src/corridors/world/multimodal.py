@@ -32,7 +32,7 @@ import yaml
 
 from corridors.graph import compile_graph
 from corridors.graph.compile import MultimodalGraph
-from corridors.model import Mode, Network
+from corridors.model import Mode, ModeParameters, Network
 from corridors.world.graphs import SphereIndex
 from corridors.world.layers import BaseLayer
 from corridors.world.marnet import Ports
@@ -111,6 +111,12 @@ class WorldGraph:
     def nbytes(self) -> int:
         return sum(getattr(self, f).nbytes for f in self.__dataclass_fields__
                    if isinstance(getattr(self, f), np.ndarray))
+
+
+def _line_values(mode: Mode, mp: ModeParameters, km: np.ndarray) -> dict[str, np.ndarray | int]:
+    """Arc fields of running ``km`` in ``mode`` at its default speed, cost and CO2e."""
+    time_h, cost_usd, co2e_kg_per_t = mp.line_haul(km)
+    return dict(mode=MODES.index(mode), distance_km=km, time_h=time_h, cost_usd=cost_usd, co2e_kg_per_t=co2e_kg_per_t)
 
 
 def load_crossing_rules() -> dict:
@@ -242,17 +248,13 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
         o = offsets[name]
         tail, head = layer.tail().astype(np.int64) + o, np.asarray(layer.head).astype(np.int64) + o
         km = np.asarray(layer.length_km, dtype=np.float64)
-        values = dict(mode=MODES.index(mode), distance_km=km, time_h=km / mp.speed_kmh,
-                      cost_usd=km * mp.cost_usd_per_teu_km, co2e_kg_per_t=km * mp.co2e_g_per_tkm / 1000)
+        values = _line_values(mode, mp, km)
         if name == "sea":
             choke = np.asarray(layer.chokepoint)
             if "volga_don" in layer.chokepoints:  # marnet's river lanes are inland waterway, not sea
                 river = choke == layer.chokepoints.index("volga_don")
-                iww = params.modes[Mode.IWW]
-                values["mode"] = np.where(river, MODES.index(Mode.IWW), values["mode"])
-                values["time_h"] = np.where(river, km / iww.speed_kmh, values["time_h"])
-                values["cost_usd"] = np.where(river, km * iww.cost_usd_per_teu_km, values["cost_usd"])
-                values["co2e_kg_per_t"] = np.where(river, km * iww.co2e_g_per_tkm / 1000, values["co2e_kg_per_t"])
+                as_river = _line_values(Mode.IWW, params.modes[Mode.IWW], km)
+                values = {k: np.where(river, as_river[k], v) for k, v in values.items()}
             arcs.add(tail, head, ArcKind.BASE, chokepoint=choke, **values)
             continue
         ct, ch = country[tail], country[head]
@@ -293,9 +295,7 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
         ok = near >= 0
         base = near[ok] + offsets[name]
         states = arrivals[ok] + oa
-        mp = params.modes[mode]
-        values = dict(mode=MODES.index(mode), distance_km=km[ok], time_h=km[ok] / mp.speed_kmh,
-                      cost_usd=km[ok] * mp.cost_usd_per_teu_km, co2e_kg_per_t=km[ok] * mp.co2e_g_per_tkm / 1000)
+        values = _line_values(mode, params.modes[mode], km[ok])
         arcs.add(base, states, ArcKind.CONNECT, **values)  # base node -> atlas arrival
         arcs.add(states + 1, base, ArcKind.CONNECT, **values)  # atlas departure -> base node
 
