@@ -5,12 +5,20 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Literal
 
 from corridors.analysis.attribution import country_shares
 from corridors.analysis.cases import Case, LaneResult, route_lanes
 from corridors.analysis.lanes import AccessPair, Lane
 from corridors.graph import compile_graph
+
+COST_TOLERANCE_USD = 0.5
+"""A cost change per shipment within this many USD counts as no change."""
+TIME_TOLERANCE_H = 0.05
+"""A time change per shipment within this many hours (3 minutes) counts as no change."""
+
+LaneStatus = Literal["unchanged", "rerouted", "cheaper", "dearer", "faster", "slower", "opened", "cut", "unreachable"]
+AccessStatus = Literal["unchanged", "easier", "harder", "connected", "cut off", "isolated"]
 
 
 @dataclass(frozen=True)
@@ -22,9 +30,14 @@ class LaneChange:
     after: LaneResult
 
     @property
-    def status(self) -> str:
-        """``unchanged``, ``rerouted``, ``cheaper``/``dearer`` on the same corridor, ``opened``
-        (unreachable before), ``cut`` (unreachable after) or ``unreachable`` (both)."""
+    def status(self) -> LaneStatus:
+        """How the lane changed.
+
+        ``opened`` (unreachable before), ``cut`` (unreachable after), ``unreachable`` (both),
+        ``rerouted`` (other links). On the same links: ``cheaper``/``dearer`` when the cost moves
+        by more than :data:`COST_TOLERANCE_USD`, else ``faster``/``slower`` when the time moves by
+        more than :data:`TIME_TOLERANCE_H`, else ``unchanged``.
+        """
         b, a = self.before.route, self.after.route
         if b is None and a is None:
             return "unreachable"
@@ -34,8 +47,11 @@ class LaneChange:
             return "cut"
         if b.link_ids != a.link_ids:
             return "rerouted"
-        if abs(a.cost_usd - b.cost_usd) > 0.5 or abs(a.time_h - b.time_h) > 0.05:
-            return "cheaper" if a.cost_usd < b.cost_usd else "dearer"
+        cost_change, time_change = a.cost_usd - b.cost_usd, a.time_h - b.time_h
+        if abs(cost_change) > COST_TOLERANCE_USD:
+            return "cheaper" if cost_change < 0 else "dearer"
+        if abs(time_change) > TIME_TOLERANCE_H:
+            return "faster" if time_change < 0 else "slower"
         return "unchanged"
 
     def delta(self, field: str) -> float | None:
@@ -49,7 +65,7 @@ class LaneChange:
                 return {"reachable": False, "reason": result.reason}
             return {"reachable": True, "distance_km": round(r.distance_km, 1), "time_h": round(r.time_h, 2),
                     "cost_usd": round(r.cost_usd, 2), "co2e_kg": round(r.co2e_kg, 2), "via": r.via_summary(),
-                    "corridors": sorted({c for leg in r.legs for c in leg.corridors})}
+                    "corridors": sorted(r.corridors)}
         return {"lane": self.lane.id, "origin": self.lane.origin, "destination": self.lane.destination,
                 "volume_teu_per_year": self.lane.volume_teu_per_year, "status": self.status,
                 "before": side(self.before), "after": side(self.after)}
@@ -84,7 +100,10 @@ class AccessChange:
     after: LaneResult
 
     @property
-    def status(self) -> str:
+    def status(self) -> AccessStatus:
+        """``cut off`` (reachable before only), ``connected`` (after only), ``isolated`` (neither);
+        when reachable in both, ``harder``/``easier`` if the cost moves by more than
+        :data:`COST_TOLERANCE_USD`, else ``unchanged``."""
         b, a = self.before.reachable, self.after.reachable
         if b and not a:
             return "cut off"
@@ -93,7 +112,7 @@ class AccessChange:
         if not a:
             return "isolated"
         change = self.after.route.cost_usd - self.before.route.cost_usd
-        return "harder" if change > 0.5 else "easier" if change < -0.5 else "unchanged"
+        return "harder" if change > COST_TOLERANCE_USD else "easier" if change < -COST_TOLERANCE_USD else "unchanged"
 
 
 @dataclass(frozen=True)

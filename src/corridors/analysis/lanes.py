@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from os import PathLike
@@ -10,6 +12,11 @@ from pathlib import Path
 
 from corridors.errors import DataError, Problem
 from corridors.model import Mode
+
+SOURCES = "sources.csv"
+"""The file, next to a lane file, that its ``volume_source_ids`` refer to."""
+
+_MODES = {m.value: m for m in Mode}
 
 
 @dataclass(frozen=True)
@@ -38,42 +45,107 @@ class AccessPair:
     notes: str = ""
 
 
-def _rows(path: Path | None, name: str) -> tuple[str, list[tuple[int, dict[str, str]]]]:
+def _text(path: Path | None, name: str, what: str) -> tuple[str, str]:
+    """(label, text) of a user's file, or of the shipped ``lanes/<name>`` when ``path`` is None."""
     if path is None:
-        entry = files("corridors.data").joinpath("lanes", name)
-        text, label = entry.read_text(encoding="utf-8"), f"lanes/{name}"
-    else:
-        try:
-            text, label = Path(path).read_text(encoding="utf-8"), str(path)
-        except OSError as exc:
-            raise DataError([Problem(str(path), None, None, f"cannot read the lane file: {exc.strerror}")]) from None
+        return f"lanes/{name}", files("corridors.data").joinpath("lanes", name).read_text(encoding="utf-8")
+    try:
+        return str(path), path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataError([Problem(str(path), None, None, f"cannot read the {what}: {exc.strerror}")]) from None
+
+
+def _rows(label: str, text: str, required: tuple[str, ...],
+          problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The CSV's rows (values stripped) with their line numbers. A missing required column is one
+    problem on line 1 (and no rows), a blank required value one problem on its row, left out."""
     reader = csv.DictReader(text.splitlines())
-    return label, [(reader.line_num, row) for row in reader]
+    header = reader.fieldnames or []
+    absent = [c for c in required if c not in header]
+    for column in absent:
+        found = ", ".join(header) or "nothing"
+        problems.append(Problem(label, 1, column, f"required column is missing (found: {found})"))
+    if absent:
+        return
+    for row in reader:
+        blank = [c for c in required if not (row.get(c) or "").strip()]
+        if blank:
+            problems.append(Problem(label, reader.line_num, blank[0], "required value is missing"))
+        else:
+            yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
+
+
+def _ids(field: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in field.split(";") if s.strip())
+
+
+def _source_ids(lane_path: Path | None, problems: list[Problem]) -> tuple[str, frozenset[str] | None]:
+    """(label, ids) of the ``sources.csv`` next to the lane file; ids is None when there is none."""
+    path = lane_path.with_name(SOURCES) if lane_path else None
+    if path is not None and not path.exists():
+        return str(path), None
+    label, text = _text(path, SOURCES, "lane sources file")
+    ids: set[str] = set()
+    for line, row in _rows(label, text, ("id",), problems):
+        if row["id"] in ids:
+            problems.append(Problem(label, line, "id", f"duplicate source id {row['id']!r}"))
+        ids.add(row["id"])
+    return label, frozenset(ids)
+
+
+def _check_sources(label: str, line: int, cited: tuple[str, ...], has_volume: bool,
+                   sources: tuple[str, frozenset[str] | None], problems: list[Problem]) -> None:
+    """A volume cites at least one source; every cited id is in the sources file."""
+    sources_label, known = sources
+    if has_volume and not cited:
+        problems.append(Problem(label, line, "volume_source_ids",
+                                f"a volume needs at least one source id from {sources_label}"))
+    if not cited:
+        return
+    if known is None:
+        problems.append(Problem(label, line, "volume_source_ids",
+                                f"cites {', '.join(map(repr, cited))} but there is no {SOURCES} next to the lane file "
+                                f"({sources_label})"))
+        return
+    unknown = [sid for sid in cited if sid not in known]
+    if unknown:
+        problems.append(Problem(label, line, "volume_source_ids",
+                                f"unknown source id(s) {', '.join(map(repr, unknown))}: not in {sources_label}"))
 
 
 def load_lanes(path: str | PathLike[str] | None = None) -> list[Lane]:
     """The shipped lane set, or a user's CSV with columns ``id,origin,destination`` and
-    optionally ``cargo,volume_teu_per_year,volume_source_ids,notes``."""
-    label, rows = _rows(Path(path) if path else None, "default.csv")
-    lanes, problems = [], []
-    for line, row in rows:
-        missing = [c for c in ("id", "origin", "destination") if not (row.get(c) or "").strip()]
-        if missing:
-            problems.append(Problem(label, line, missing[0], "required value is missing"))
-            continue
-        volume = (row.get("volume_teu_per_year") or "").strip()
+    optionally ``cargo,volume_teu_per_year,volume_source_ids,notes``.
+
+    ``volume_source_ids`` (``;``-separated) are ids in the ``sources.csv`` next to the lane file
+    (for the shipped set, ``lanes/sources.csv``); a volume must cite at least one.
+
+    Raises
+    ------
+    DataError
+        Listing every problem (file, line, column): a missing column or value, a volume that is
+        not a non-negative number, a volume without a source, an unknown source id.
+    """
+    lane_path = Path(path) if path else None
+    label, text = _text(lane_path, "default.csv", "lane file")
+    problems: list[Problem] = []
+    sources = _source_ids(lane_path, problems)
+    lanes = []
+    for line, row in _rows(label, text, ("id", "origin", "destination"), problems):
+        volume = row.get("volume_teu_per_year", "")
         try:
             value = float(volume) if volume else None
-            if value is not None and value < 0:
+            if value is not None and not (math.isfinite(value) and value >= 0):
                 raise ValueError
         except ValueError:
             problems.append(Problem(label, line, "volume_teu_per_year", f"{volume!r} is not a non-negative number"))
             continue
+        cited = _ids(row.get("volume_source_ids", ""))
+        _check_sources(label, line, cited, value is not None, sources, problems)
         lanes.append(Lane(
-            id=row["id"].strip(), origin=row["origin"].strip(), destination=row["destination"].strip(),
-            cargo=(row.get("cargo") or "teu").strip() or "teu", volume_teu_per_year=value,
-            volume_source_ids=tuple(s for s in (row.get("volume_source_ids") or "").split(";") if s.strip()),
-            notes=(row.get("notes") or "").strip(),
+            id=row["id"], origin=row["origin"], destination=row["destination"],
+            cargo=row.get("cargo") or "teu", volume_teu_per_year=value, volume_source_ids=cited,
+            notes=row.get("notes", ""),
         ))
     if problems:
         raise DataError(problems)
@@ -81,11 +153,26 @@ def load_lanes(path: str | PathLike[str] | None = None) -> list[Lane]:
 
 
 def load_access_pairs(path: str | PathLike[str] | None = None) -> list[AccessPair]:
-    """The shipped isolation pairs (``lanes/isolation.csv``) or a user's file of that shape."""
-    label, rows = _rows(Path(path) if path else None, "isolation.csv")
+    """The shipped isolation pairs (``lanes/isolation.csv``) or a user's CSV with columns
+    ``id,name,origin,destination`` and optionally ``modes`` (``;``-separated) and ``notes``.
+
+    Raises
+    ------
+    DataError
+        Listing every problem (file, line, column): a missing column or value, an unknown mode.
+    """
+    label, text = _text(Path(path) if path else None, "isolation.csv", "access-pair file")
+    problems: list[Problem] = []
     pairs = []
-    for _, row in rows:
-        modes = frozenset(Mode(m.strip()) for m in (row.get("modes") or "").split(";") if m.strip())
-        pairs.append(AccessPair(row["id"].strip(), row["name"].strip(), row["origin"].strip(),
-                                row["destination"].strip(), modes or None, (row.get("notes") or "").strip()))
+    for line, row in _rows(label, text, ("id", "name", "origin", "destination"), problems):
+        names = _ids(row.get("modes", ""))
+        bad = [m for m in names if m not in _MODES]
+        if bad:
+            problems.append(Problem(label, line, "modes", f"{bad[0]!r} is not a mode; allowed: {', '.join(_MODES)}"))
+            continue
+        modes = frozenset(_MODES[m] for m in names)
+        pairs.append(AccessPair(row["id"], row["name"], row["origin"], row["destination"], modes or None,
+                                row.get("notes", "")))
+    if problems:
+        raise DataError(problems)
     return pairs

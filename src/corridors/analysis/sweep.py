@@ -54,8 +54,8 @@ def scenario_rows(network_path: str | None, scenario: str, lanes: Sequence[Lane]
             origin=result.lane.origin, destination=result.lane.destination, reachable=r is not None,
             distance_km=round(r.distance_km, 3) if r else None, time_h=round(r.time_h, 4) if r else None,
             cost_usd=round(r.cost_usd, 3) if r else None, co2e_kg=round(r.co2e_kg, 3) if r else None,
-            via=r.via_summary() if r else "", corridors=";".join(sorted({c for leg in r.legs for c in leg.corridors})) if r else "",
-            countries=";".join(dict.fromkeys(c for leg in r.legs for c in leg.countries)) if r else "",
+            via=r.via_summary() if r else "", corridors=";".join(sorted(r.corridors)) if r else "",
+            countries=";".join(r.countries) if r else "",
             reason="" if r else result.reason,
         ))
     return scenario, case.description, len(case.changes), rows
@@ -96,7 +96,7 @@ def sweep(
 
         def record(result: tuple[str, str, int, list[ResultRow]], requested: str) -> None:
             nonlocal rows
-            name, description, changes, batch = result
+            _, description, changes, batch = result
             db.write_scenario(requested, objective, description, changes, batch)
             computed.append(requested)
             rows += len(batch)

@@ -210,7 +210,7 @@ def _case(net, name: str, options):
 @app.command()
 def compare(
     cases: Annotated[list[str], typer.Argument(metavar="[BASE] SCENARIO", help="Scenario names or files; BASE defaults to baseline-2025 ('atlas' = the data as they are).")],
-    od: Annotated[Optional[Path], typer.Option("--od", help="Lane CSV (id,origin,destination[,cargo,volume_teu_per_year,...]); default: the shipped lane set.")] = None,
+    od: Annotated[Optional[Path], typer.Option("--od", help="Lane CSV (id,origin,destination[,cargo,volume_teu_per_year,volume_source_ids,...]); volumes cite ids of a sources.csv beside it; default: the shipped lane set.")] = None,
     access: Annotated[Optional[Path], typer.Option("--access", help="Access-pair CSV; default: the shipped isolation pairs.")] = None,
     objective: Annotated[ObjectiveChoice, typer.Option(help="What routes minimise.")] = ObjectiveChoice.generalized,
     fmt: Annotated[Format, typer.Option("--format", help="table or json (geojson is not offered here).")] = Format.table,

@@ -63,9 +63,8 @@ def alternatives_table(routes: list[Route]) -> Table:
                           ("hours", "right"), ("USD", "right"), ("kg CO2e", "right")):
         table.add_column(name, justify=justify)
     for i, r in enumerate(routes, 1):
-        corridors = r.via_summary()
-        countries = "-".join(dict.fromkeys(c for leg in r.legs for c in leg.countries))
-        table.add_row(str(i), corridors, countries, _f(r.distance_km), _f(r.time_h, 1), _f(r.cost_usd), _f(r.co2e_kg))
+        table.add_row(str(i), r.via_summary(), "-".join(r.countries), _f(r.distance_km), _f(r.time_h, 1),
+                      _f(r.cost_usd), _f(r.co2e_kg))
     return table
 
 

@@ -62,7 +62,7 @@ def route_to_html(route: Route, network: Network, *, alternatives: tuple[Route, 
     rows = "\n".join(_step_row(s) for s in route.steps)
     alt_rows = "\n".join(
         f"<tr><td>{i + 1}</td><td>{escape(r.via_summary())}</td>"
-        f"<td>{escape(' - '.join(dict.fromkeys(c for leg in r.legs for c in leg.countries)))}</td>"
+        f"<td>{escape(' - '.join(r.countries))}</td>"
         f"<td class=n>{_n(r.distance_km)}</td><td class=n>{_n(r.time_h, 1)}</td><td class=n>{_n(r.cost_usd)}</td>"
         f"<td class=n>{_n(r.co2e_kg)}</td></tr>"
         for i, r in enumerate(alternatives)

@@ -140,6 +140,16 @@ class Route:
         return tuple(link for leg in self.legs for link in leg.link_ids)
 
     @property
+    def countries(self) -> tuple[str, ...]:
+        """Countries the legs run through, each once, in travel order (ISO codes)."""
+        return tuple(dict.fromkeys(c for leg in self.legs for c in leg.countries))
+
+    @property
+    def corridors(self) -> tuple[str, ...]:
+        """Corridor ids of the links used, each once, in travel order."""
+        return tuple(dict.fromkeys(c for leg in self.legs for c in leg.corridors))
+
+    @property
     def source_ids(self) -> tuple[str, ...]:
         ids = [sid for s in self.steps for sid in s.source_ids]
         return tuple(dict.fromkeys(ids))

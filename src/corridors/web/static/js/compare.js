@@ -9,7 +9,7 @@ import { renderTcd } from "./tcd.js";
 
 let lastCompare = null;
 let selectedLane = null;
-const STATUS_ORDER = ["cut", "opened", "rerouted", "dearer", "cheaper", "unreachable", "unchanged"];
+const STATUS_ORDER = ["cut", "opened", "rerouted", "dearer", "cheaper", "slower", "faster", "unreachable", "unchanged"];
 
 /** Compare scenario and base of state `s` through the API and show the result. */
 async function runCompare(s) {
