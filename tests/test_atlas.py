@@ -17,9 +17,11 @@ def atlas():
 
 
 def test_atlas_passes_the_data_check(atlas):
+    from corridors.scenarios import builtin_scenarios
     from corridors.world.multimodal import rule_source_ids
 
-    report = check_network(atlas, cited_elsewhere=rule_source_ids())
+    cited = rule_source_ids() | {sid for scenario in builtin_scenarios() for sid in scenario.spec.sources}
+    report = check_network(atlas, cited_elsewhere=cited)
     assert report.ok, [str(p) for p in report.errors]
     assert not [p for p in report.warnings if "not referenced" in p.message]
     rail = next(c for c in report.connectivity if c.mode == "rail")

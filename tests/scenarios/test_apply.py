@@ -55,7 +55,7 @@ name: slow-rail
 description: rail twice as slow, road fuel dearer
 patches:
   - {action: scale, element: mode, where: {mode: rail}, factor: {time: 2}}
-parameters: {cost_factor: {road: 1.5}}
+  - {action: scale, element: mode, where: {mode: road}, factor: {cost: 1.5}}
 """)
     r = route(applied.network, "p", "t", options)
     assert r.time_h == pytest.approx(min(2 * (120 + 120 + 12 + 110) / 40 + 10 + 5, ROAD_P_T_H))
@@ -107,6 +107,12 @@ patches:
          "test.yaml:4 [patches[0].where.ids[0]]: no link 'nope' in the network"),
         ("name: x\ndescription: d\npatches:\n  - {action: close, element: border, where: {ids: [q--u]}}\n  - {action: open, element: border, where: {ids: [q--u]}}\n",
          "[patches[1]]: contradicts patches[0]"),
+        ("name: x\ndescription: d\npatches:\n  - {action: close, element: border, where: {ids: [r--s]}}\n  - {action: set, element: border, where: {ids: [r--s]}, set: {status: operational}}\n",
+         "[patches[1]]: contradicts patches[0]: it opens border 'r--s' (rail), which that patch closes"),
+        ("name: x\ndescription: d\npatches:\n  - {action: close, element: border, where: {ids: [r--s]}}\n  - {action: remove, element: border, where: {ids: [r--s]}}\n",
+         "[patches[1]]: contradicts patches[0]: it removes border 'r--s' (rail), which that patch closes"),
+        ("name: x\ndescription: d\npatches:\n  - {action: close, where: {ids: [p--q--rail]}}\n  - {action: set, where: {ids: [p--q--rail]}, set: {status: operational}}\n",
+         "[patches[1]]: contradicts patches[0]: it opens link 'p--q--rail', which that patch closes"),
         ("name: x\ndescription: d\npatches:\n  - {action: set, where: {ids: [p--q--rail]}, set: {colour: red}}\n",
          "[patches[0].set.colour]: a link's 'colour' cannot be set"),
         ("name: x\ndescription: d\npatches:\n  - {action: close, where: {mode: ferry}}\n",
@@ -118,12 +124,39 @@ patches:
         ("name: x\ndescription: d\nbase: {year: soon}\n", "test.yaml:3 [base.year]"),
         ("name: Bad Name\ndescription: d\n", "test.yaml:1 [name]"),
         ("name: x\ndescription: d\npolicies: {avoid_countries: [ZZ]}\n", "[policies.avoid_countries[0]]: 'ZZ' is not a country code"),
+        ("name: x\ndescription: d\nparameters: {cost_factor: {road: -2}}\n",
+         "test.yaml:3 [parameters.cost_factor]: unknown key; scale a mode's cost with a patch"),
     ],
 )
 def test_invalid_scenarios_name_key_path_and_line(tiny, text, expected):
     with pytest.raises(ScenarioError) as info:
         apply_scenario(tiny, parse_scenario(text, "test.yaml"))
     assert any(expected in str(p) for p in info.value.problems), [str(p) for p in info.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("patch", "expected"),
+    [
+        ("{action: close, element: link, where: {countries: [AZ, AM]}}",
+         "[patches[0].where.countries]: a link is not selected by countries; use ids, country, mode, corridor"),
+        ("{action: close, element: link, where: {modes: [rail, road]}}", "[patches[0].where.modes]: a link is not selected by modes"),
+        ("{action: set, element: node, where: {corridor: nope}, set: {gauge_change_time_h: 1}}",
+         "[patches[0].where.corridor]: a node is not selected by corridor; use ids, country"),
+        ("{action: set, element: node, where: {ids: [p], mode: rail}, set: {gauge_change_time_h: 1}}",
+         "[patches[0].where.mode]: a node is not selected by mode"),
+        ("{action: scale, element: transfer, where: {modes: [rail, road], country: AZ}, factor: {time: 2}}",
+         "[patches[0].where.country]: a transfer is not selected by country; use modes"),
+        ("{action: scale, element: mode, where: {mode: road, ids: [p--t--road]}, factor: {cost: 2}}",
+         "[patches[0].where.ids]: a mode is not selected by ids; use mode"),
+    ],
+)
+def test_a_selector_key_the_element_is_not_selected_by_is_an_error(tiny, patch, expected):
+    # such a key used to be ignored, so the first patch above closed every link of the network
+    text = f"name: x\ndescription: d\npatches:\n  - {patch}\n"
+    with pytest.raises(ScenarioError) as info:
+        apply_scenario(tiny, parse_scenario(text, "test.yaml"))
+    problems = [str(p) for p in info.value.problems]
+    assert any(f"test.yaml:4 {expected}" in p for p in problems), problems
 
 
 def test_nothing_is_half_applied(tiny):

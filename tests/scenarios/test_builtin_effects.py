@@ -39,7 +39,11 @@ def test_every_builtin_applies_and_cites_sources(atlas):
         applied = apply_scenario(atlas, scenario)
         assert scenario.spec.description.strip()
         assert scenario.spec.sources or scenario.name == "baseline-2025", scenario.name
-        assert all(s in applied.network.source_by_id for s in scenario.spec.sources)
+        sources = applied.network.source_by_id
+        assert all(sources[sid].title.strip() for sid in scenario.spec.sources), scenario.name
+        defined = {s.id for s in scenario.spec.new_sources}
+        assert defined <= set(scenario.spec.sources), f"{scenario.name} defines sources it does not cite"
+        assert not defined & set(atlas.source_by_id), f"{scenario.name} redefines atlas sources"
 
 
 def test_nakhchivan_rail_links(atlas):
@@ -96,7 +100,7 @@ def test_hormuz_closed_keeps_ships_out_of_the_gulf(atlas):
 
 
 def test_disruptions_slow_or_divert(atlas):
-    ferry = lambda s: run(atlas, s, "Aktau", "Port of Baku (Alat)", modes=frozenset({Mode.FERRY, Mode.SEA}))  # noqa: E731
+    ferry = lambda s: run(atlas, s, "Aktau", "Port of Baku (Alat)", modes=frozenset({Mode.FERRY, Mode.SEA}))
     assert ferry("caspian-ferry-disruption").time_h > ferry("baseline-2025").time_h
     lars_before = run(atlas, "baseline-2025", "Tbilisi", "Moscow", modes=ROAD)
     lars_after = run(atlas, "upper-lars-closed", "Tbilisi", "Moscow", modes=ROAD)

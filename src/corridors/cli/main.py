@@ -399,10 +399,11 @@ def data_check(
         _fail(f"{len(exc.problems)} error(s); the network was not loaded", code=1)
         return
     cited = frozenset()
-    if path is None:  # the packaged atlas: its sources also serve the world layers' rules
+    if path is None:  # the packaged atlas: its sources also serve the world layers' rules and the built-in scenarios
+        from corridors.scenarios import builtin_scenarios
         from corridors.world.multimodal import rule_source_ids
 
-        cited = rule_source_ids()
+        cited = rule_source_ids() | {sid for scenario in builtin_scenarios() for sid in scenario.spec.sources}
     report = check_network(net, cited_elsewhere=cited)
     for problem in report.problems:
         if problem.severity == "error" or warnings:

@@ -29,7 +29,7 @@ from corridors.model import (
 )
 from corridors.routing.policies import FlowRule
 from corridors.scenarios.load import Scenario
-from corridors.scenarios.spec import Patch
+from corridors.scenarios.spec import Patch, Where
 
 SETTABLE = {
     "link": {"distance_km": float, "speed_kmh": float, "time_h": float, "wait_h": float, "cost_usd_per_teu": float,
@@ -39,6 +39,14 @@ SETTABLE = {
     "transfer": {"time_h": float, "cost_usd_per_teu": float, "co2e_kg_per_teu": float},
     "mode": {"speed_kmh": float, "cost_usd_per_teu_km": float, "co2e_g_per_tkm": float},
 }
+SELECTORS = {
+    "link": ("ids", "country", "mode", "corridor"),
+    "border": ("ids", "country", "countries", "mode", "corridor"),
+    "node": ("ids", "country"),
+    "transfer": ("modes",),
+    "mode": ("mode",),
+}
+"""The ``where`` keys that select each element (those :func:`_select` matches on)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ class _Builder:
         self.params = network.parameters
         self.problems: list[Problem] = []
         self.changes: list[Change] = []
-        self.status_ops: dict[tuple[str, str], tuple[str, str]] = {}
+        self.status_ops: dict[tuple[str, Any], tuple[str, str]] = {}
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(self.scenario.problem(path, message))
@@ -89,15 +97,21 @@ def _check_country(builder: _Builder, path: str, code: str) -> None:
         builder.fail(path, f"{code!r} is not a country code (ISO 3166-1 alpha-2, e.g. 'AZ')")
 
 
-def _select(builder: _Builder, patch: Patch, path: str, network: Network) -> list[Any]:
+def _select(builder: _Builder, patch: Patch, path: str) -> list[Any]:
     """Keys of the elements a patch's selector picks: link ids, (border id, mode), node ids,
-    transfer mode pairs, or modes."""
+    transfer mode pairs, or modes. A key the element is not selected by is an error."""
     w = patch.where
+    element = patch.element
+    accepted = SELECTORS[element]
+    refused = [key for key in Where.model_fields if key not in accepted and getattr(w, key)]
+    for key in refused:
+        builder.fail(f"{path}.where.{key}", f"a {element} is not selected by {key}; use {', '.join(accepted)}")
+    if refused:
+        return []
     if w.country:
         _check_country(builder, f"{path}.where.country", w.country)
     for i, code in enumerate(w.countries):
         _check_country(builder, f"{path}.where.countries[{i}]", code)
-    element = patch.element
     if element == "link":
         for i, item in enumerate(w.ids):
             if item not in builder.links:
@@ -163,12 +177,15 @@ def _coerce(builder: _Builder, path: str, element: str, field: str, value: Any) 
         return None
 
 
-def _status_op(builder: _Builder, path: str, element: str, element_id: str, op: str) -> None:
-    key = (element, element_id)
-    previous = builder.status_ops.get(key)
+def _status_op(builder: _Builder, path: str, element: str, key: Any, op: str) -> None:
+    """Note that the patch at ``path`` opens, closes or removes the element with builder key
+    ``key`` (a link or node id, a border's (id, mode)); a different operation on it before is an
+    error."""
+    previous = builder.status_ops.get((element, key))
     if previous and previous[0] != op:
-        builder.fail(path, f"contradicts {previous[1]}: it {op}s {element} {element_id!r}, which that patch {previous[0]}s")
-    builder.status_ops[key] = (op, path)
+        name = f"{key[0]!r} ({key[1].value})" if isinstance(key, tuple) else repr(key)
+        builder.fail(path, f"contradicts {previous[1]}: it {op}s {element} {name}, which that patch {previous[0]}s")
+    builder.status_ops[(element, key)] = (op, path)
 
 
 def _patch_status(builder: _Builder, patch: Patch, path: str, keys: list[Any]) -> None:
@@ -182,7 +199,7 @@ def _patch_status(builder: _Builder, patch: Patch, path: str, keys: list[Any]) -
             element_id = key
         else:
             old = builder.borders[key]
-            _status_op(builder, path, "border", f"{key[0]}/{key[1].value}", patch.action)
+            _status_op(builder, path, "border", key, patch.action)
             new = dataclasses.replace(old, status=status, opens_year=patch.year if patch.action == "open" else old.opens_year)
             builder.borders[key] = new
             element_id = key[0]
@@ -255,7 +272,7 @@ def _patch_values(builder: _Builder, patch: Patch, path: str, keys: list[Any]) -
         if not values:
             continue
         if "status" in values:
-            _status_op(builder, path, element, str(key), "open" if values["status"] is Status.OPERATIONAL else "close")
+            _status_op(builder, path, element, key, "open" if values["status"] is Status.OPERATIONAL else "close")
         new = dataclasses.replace(old, **values)
         element_id = _element_id(key)
         for field in values:
@@ -317,7 +334,7 @@ def _patch_remove(builder: _Builder, patch: Patch, path: str, keys: list[Any]) -
         else:
             builder.fail(f"{path}.element", f"{patch.element}s cannot be removed; use action 'set' or 'scale'")
             return
-        _status_op(builder, path, patch.element, element_id, "remove")
+        _status_op(builder, path, patch.element, key, "remove")
         builder.record(path, patch.element, element_id, "removed", "present", None, patch.note)
 
 
@@ -346,7 +363,7 @@ def apply_scenario(network: Network, scenario: Scenario) -> AppliedScenario:
         if patch.action == "add":
             _patch_add(builder, patch, path)
             continue
-        keys = _select(builder, patch, path, network)
+        keys = _select(builder, patch, path)
         if patch.action in ("open", "close"):
             _patch_status(builder, patch, path, keys)
         elif patch.action in ("set", "scale"):
@@ -392,13 +409,6 @@ def apply_scenario(network: Network, scenario: Scenario) -> AppliedScenario:
             source=f"scenario {spec.name}, {path}",
         ))
 
-    params = builder.params
-    for mode, factor in spec.parameters.cost_factor.items():
-        old = params.modes[mode]
-        new = dataclasses.replace(old, cost_usd_per_teu_km=old.cost_usd_per_teu_km * factor)
-        builder.record(f"parameters.cost_factor.{mode.value}", "mode", mode.value, "cost_usd_per_teu_km",
-                       old.cost_usd_per_teu_km, new.cost_usd_per_teu_km, "")
-        params = dataclasses.replace(params, modes={**params.modes, mode: new})
     if builder.problems:
         raise ScenarioError(builder.problems)
 
@@ -411,7 +421,7 @@ def apply_scenario(network: Network, scenario: Scenario) -> AppliedScenario:
         links=tuple(builder.links.values()),
         borders=tuple(builder.borders.values()),
         sources=network.sources + new_sources,
-        parameters=params,
+        parameters=builder.params,
         changes=network.changes + tuple(builder.changes),
         derived_from=network,
     )

@@ -55,6 +55,13 @@ def _key_lines(node: yaml.Node, path: str = "", out: dict[str, int] | None = Non
     return out
 
 
+_UNKNOWN_KEY_HINTS = {
+    "parameters.cost_factor": "scale a mode's cost with a patch "
+                              "{action: scale, element: mode, where: {mode: road}, factor: {cost: 1.2}}",
+}
+"""What to write instead of a key that scenario files no longer take."""
+
+
 def _loc(parts: tuple[Any, ...]) -> str:
     path = ""
     for part in parts:
@@ -81,6 +88,8 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
         for error in exc.errors():
             path = _loc(tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-"))))
             message = error["msg"] if error["type"] != "extra_forbidden" else "unknown key"
+            if path in _UNKNOWN_KEY_HINTS:
+                message += f"; {_UNKNOWN_KEY_HINTS[path]}"
             if error.get("input") is not None and error["type"] not in ("extra_forbidden", "missing") and not isinstance(error["input"], (dict, list)):
                 message += f" (found {error['input']!r})"
             problems.append(scenario.problem(path, message))

@@ -2,7 +2,8 @@
 
 A scenario names its sources, may fix the network year, and lists *patches* (open, close, set,
 scale, add or remove network elements chosen by ``where`` selectors), *policies* (avoided
-countries, flow rules) and *parameters* (value of time, carbon price, cost factors per mode).
+countries, flow rules) and *parameters* (value of time, carbon price). A mode's cost is
+scaled by a ``scale`` patch on ``element: mode``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ class _Spec(BaseModel):
 
 
 class Where(_Spec):
-    """Selects elements; every given key must match (an empty selector matches nothing)."""
+    """Selects elements; every given key must match (an empty selector matches nothing).
+
+    Each element is selected by some keys only (``SELECTORS`` in ``apply.py``): links by ids,
+    country, mode, corridor; borders by those and countries; nodes by ids, country; transfers by
+    modes; modes by mode. Any other key given is an error, never ignored."""
 
     ids: list[str] = Field(default_factory=list)
     country: str | None = None
@@ -51,7 +56,7 @@ class Patch(_Spec):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Patch":
+    def _consistent(self) -> Patch:
         if self.action == "set" and not self.set:
             raise ValueError("action 'set' needs a 'set' mapping of fields to values")
         if self.action == "scale" and not self.factor:
@@ -82,7 +87,6 @@ class Policies(_Spec):
 class ParameterSpec(_Spec):
     value_of_time_usd_per_teu_h: float | None = Field(default=None, ge=0)
     carbon_price_usd_per_t: float | None = Field(default=None, ge=0)
-    cost_factor: dict[Mode, float] = Field(default_factory=dict)
 
 
 class Base(_Spec):
