@@ -43,8 +43,12 @@ def _error(status: int, kind: str, message: str, details: list[Any] | None = Non
 
 
 class TimeLimit:
-    """Answers 408 when a request computes longer than ``seconds`` (pure ASGI: no per-request
-    overhead beyond one timer)."""
+    """Answers 408 when a request has not started its response within ``seconds`` (pure ASGI: no
+    per-request overhead beyond one timer).
+
+    It bounds the response time, not the CPU spent: a synchronous route function runs in a
+    worker thread, which cannot be interrupted, so it computes on to the end after the 408 is
+    sent (its result is dropped, though the service may still cache it)."""
 
     def __init__(self, app, seconds: float) -> None:
         self.app, self.seconds = app, seconds
@@ -75,10 +79,11 @@ class RouteCache:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/api/route":
-            body = self.service.url_cache.get(scope["query_string"])
-            if body is not None:
+            cached = self.service.url_cache.get(scope["query_string"])
+            if cached is not None:
+                body, media_type = cached
                 await send({"type": "http.response.start", "status": 200,
-                            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                            "headers": [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode())]})
                 await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)

@@ -1,7 +1,9 @@
 """The API's bridge to the public Python API: every endpoint calls one method here.
 
-Holds the network (loaded once), the store and a small cache of applied scenarios, so repeated
-requests under a scenario reuse its compiled graph.
+Holds the network (loaded once), the store and small caches: applied scenarios and their world
+graphs, keyed by scenario name and a digest of its text (so a changed user scenario is never served
+stale), and serialised route responses (cleared whenever a user scenario changes). Route functions
+run in a thread pool: the caches are read and written under ``_cache_lock``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corridors.analysis import Lane, compare, load_access_pairs, load_lanes, tcd_series
 from corridors.analysis.cases import Case, base_case
@@ -31,6 +33,18 @@ from corridors.scenarios import (
     parse_scenario,
     scenario_options,
 )
+from corridors.scenarios.builtin import builtin_names, builtin_text
+
+if TYPE_CHECKING:
+    from corridors.world import WorldRouter
+
+ScenarioKey = tuple[str, str]
+"""A scenario's cache key: its name and ``"builtin"`` or the SHA-1 of a user scenario's text."""
+
+MAX_APPLIED = 32
+"""Applied scenarios kept (each holds a copy of the network)."""
+MAX_SCENARIO_WORLDS = 2
+"""World graphs under scenarios kept (each a full copy of the world graph and its router)."""
 
 
 class NotFound(LookupError):
@@ -57,15 +71,19 @@ class Service:
     settings: Settings
     network: Network
     store: Store
-    _applied: OrderedDict = field(default_factory=OrderedDict)
+    _applied: OrderedDict[ScenarioKey, AppliedScenario] = field(default_factory=OrderedDict)
     _basemap: dict | None = None
     _route_cache: OrderedDict = field(default_factory=OrderedDict)
-    _world: dict = field(default_factory=dict)
+    _generation: int = 0
+    """Counts scenario changes: a response computed across a change is not cached."""
+    _world_base: WorldRouter | None = None
+    _world_scenarios: OrderedDict[ScenarioKey, WorldRouter] = field(default_factory=OrderedDict)
     _world_ready: threading.Event = field(default_factory=threading.Event)
     _world_error: list = field(default_factory=list)
-    url_cache: dict = field(default_factory=dict)
-    """Responses of GET /api/route by raw query string, served by :class:`RouteCache`."""
+    url_cache: dict[bytes, tuple[bytes, str]] = field(default_factory=dict)
+    """Responses (body, media type) of GET /api/route by raw query string, served by :class:`RouteCache`."""
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
+    _world_build_lock: threading.Lock = field(default_factory=threading.Lock)
     _basemap_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -81,7 +99,7 @@ class Service:
         try:
             from corridors.world import load_world
 
-            self._world[None] = load_world(self.network)
+            self._world_base = load_world(self.network)
         except Exception as exc:  # noqa: BLE001 - reported to every world request
             self._world_error.append(f"{type(exc).__name__}: {exc}")
         finally:
@@ -94,70 +112,84 @@ class Service:
             return "loading"
         return "failed" if self._world_error else "ready"
 
-    def _world_router(self, scenario: AppliedScenario | None):
+    def _world_router(self, key: ScenarioKey | None, scenario: AppliedScenario | None) -> WorldRouter:
+        """The world router, of the base world or of the world under ``scenario`` (cache key ``key``;
+        built on first use, one at a time, the least recently used dropped beyond
+        :data:`MAX_SCENARIO_WORLDS`)."""
         if not self.settings.world:
             raise Forbidden("this server does not serve world routes; start it with corridors serve --world")
         if not self._world_ready.wait(timeout=min(5.0, self.settings.query_timeout_s)):
             raise NotReady("the world layers are still loading (about a minute the first time); retry shortly")
         if self._world_error:
             raise NotReady(f"the world layers failed to load: {self._world_error[0]}")
-        if scenario is None:
-            return self._world[None]
-        key = ("scenario", scenario.name)
-        if key not in self._world:
-            from corridors.world import WorldRouter, build_world_graph
+        if scenario is None or key is None:
+            return self._world_base  # set before _world_ready
+        with self._cache_lock:
+            router = self._world_scenarios.get(key)
+            if router is not None:
+                self._world_scenarios.move_to_end(key)
+                return router
+        with self._world_build_lock:
+            with self._cache_lock:  # built by another request while this one waited?
+                router = self._world_scenarios.get(key)
+            if router is None:
+                from corridors.world import WorldRouter, build_world_graph
 
-            base = self._world[None].world
-            graph = build_world_graph(scenario.network, base.layers, base.ports)
-            self._world[key] = WorldRouter(graph)
-        return self._world[key]
+                base = self._world_base.world
+                router = WorldRouter(build_world_graph(scenario.network, base.layers, base.ports))
+            with self._cache_lock:
+                self._world_scenarios[key] = router
+                self._world_scenarios.move_to_end(key)
+                while len(self._world_scenarios) > MAX_SCENARIO_WORLDS:
+                    self._world_scenarios.popitem(last=False)
+        return router
 
     def _world_route(self, request: RouteRequest) -> list[Route]:
-        from corridors.world import WorldOptions
-        from corridors.world.router import DEFAULT_CLOSED
-
         if request.via or request.avoid:
             raise Forbidden("world routes take avoid_countries, modes, year, objective, cargo, close and scenario; "
                             "not via or avoid (yet)")
-        applied = self.applied(request.scenario) if request.scenario else None
+        options, key, applied = self._route_options(request)
         if applied is not None and applied.rules:
             raise Forbidden(f"scenario {applied.name!r} has flow rules, which world routes do not apply yet")
-        options = WorldOptions(
-            objective=request.objective, cargo=request.cargo, year=request.year if request.year is not None else (applied.year if applied else None),
-            modes=frozenset(request.modes) if request.modes else None,
-            avoid_countries=frozenset(request.avoid_countries) | (applied.avoid_countries if applied else frozenset()),
-            closed_chokepoints=DEFAULT_CLOSED | frozenset(request.close) | (applied.closed_chokepoints if applied else frozenset()),
-        )
-        router = self._world_router(applied)
+        from corridors.world import WorldOptions  # the world extra is optional: imported when asked for
+
+        closed = [*request.close, *(applied.closed_chokepoints if applied is not None else ())]
+        router, world = self._world_router(key, applied), WorldOptions.from_route_options(options, closed)
         if request.alternatives > 1:
-            return router.alternative_routes(request.origin, request.destination, request.alternatives, options)
-        return [router.route(request.origin, request.destination, options)]
+            return router.alternative_routes(request.origin, request.destination, request.alternatives, world)
+        return [router.route(request.origin, request.destination, world)]
 
     # scenarios ---------------------------------------------------------------------------------
-    def _builtin_names(self) -> list[str]:
-        return [s.name for s in builtin_scenarios()]
-
-    def _scenario_text(self, name: str) -> tuple[str, str] | None:
+    def _scenario_source(self, name: str) -> tuple[ScenarioKey, str | None]:
+        """The cache key of scenario ``name`` and, for a user scenario, its YAML text."""
         text = self.store.get_scenario(name)
-        return (text, f"user scenario {name}") if text is not None else None
+        if text is not None:
+            return (name, hashlib.sha1(text.encode()).hexdigest()), text
+        if builtin_text(name) is not None:
+            return (name, "builtin"), None
+        yours = self.store.scenario_names()
+        raise NotFound(f"no scenario named {name!r}; built-ins: {', '.join(builtin_names())}"
+                       + (f"; yours: {', '.join(yours)}" if yours else ""))
+
+    def _applied_entry(self, name: str) -> tuple[ScenarioKey, AppliedScenario]:
+        key, text = self._scenario_source(name)
+        with self._cache_lock:
+            applied = self._applied.get(key)
+            if applied is not None:
+                self._applied.move_to_end(key)
+                return key, applied
+        scenario = parse_scenario(text, f"user scenario {name}") if text is not None else load_scenario(name)
+        applied = apply_scenario(self.network, scenario)  # outside the lock: it takes a while
+        with self._cache_lock:
+            self._applied[key] = applied
+            self._applied.move_to_end(key)
+            while len(self._applied) > MAX_APPLIED:
+                self._applied.popitem(last=False)
+        return key, applied
 
     def applied(self, name: str) -> AppliedScenario:
         """A scenario (user scenarios shadow no built-in: names are unique) applied to the network."""
-        user = self._scenario_text(name)
-        if user is not None:
-            key = (name, hashlib.sha1(user[0].encode()).hexdigest())
-        elif name in self._builtin_names():
-            key = (name, "builtin")
-        else:
-            raise NotFound(f"no scenario named {name!r}; built-ins: {', '.join(self._builtin_names())}"
-                           + (f"; yours: {', '.join(self.store.scenario_names())}" if self.store.scenario_names() else ""))
-        if key not in self._applied:
-            scenario = parse_scenario(user[0], user[1]) if user is not None else load_scenario(name)
-            self._applied[key] = apply_scenario(self.network, scenario)
-            while len(self._applied) > 32:
-                self._applied.popitem(last=False)
-        self._applied.move_to_end(key)
-        return self._applied[key]
+        return self._applied_entry(name)[1]
 
     def case(self, name: str, options: RouteOptions) -> Case:
         if name == "atlas":
@@ -178,11 +210,9 @@ class Service:
         text = self.store.get_scenario(name)
         builtin = False
         if text is None:
-            if name not in self._builtin_names():
+            text = builtin_text(name)
+            if text is None:
                 raise NotFound(f"no scenario named {name!r}")
-            from importlib.resources import files
-
-            text = files("corridors.data").joinpath("scenarios", f"{name}.yaml").read_text(encoding="utf-8")
             builtin = True
         spec = parse_scenario(text, name).spec
         return {"name": name, "title": spec.title, "description": " ".join(spec.description.split()),
@@ -194,7 +224,7 @@ class Service:
         if name is not None and scenario.name != name:
             raise ScenarioError([Problem("request body", scenario.line("name"), "name",
                                          f"the file's name {scenario.name!r} differs from the URL's {name!r}")])
-        if scenario.name in self._builtin_names() or scenario.name == "atlas":
+        if scenario.name in builtin_names() or scenario.name == "atlas":
             raise Forbidden(f"{scenario.name!r} is a built-in scenario and read-only; choose another name")
         exists = self.store.get_scenario(scenario.name) is not None
         if create and exists:
@@ -207,23 +237,31 @@ class Service:
         return self.get_scenario(scenario.name)
 
     def delete_scenario(self, name: str) -> None:
-        if name in self._builtin_names():
+        if name in builtin_names():
             raise Forbidden(f"{name!r} is a built-in scenario and read-only")
         if not self.store.delete_scenario(name):
             raise NotFound(f"no user scenario named {name!r}")
         self._scenarios_changed()
 
     # routes ------------------------------------------------------------------------------------
-    def _options(self, request: RouteOptionsIn) -> tuple[Network, RouteOptions, str | None]:
+    def _route_options(self, request: RouteOptionsIn) -> tuple[RouteOptions, ScenarioKey | None, AppliedScenario | None]:
+        """The request's route options, under its scenario if it names one (with that scenario's
+        cache key and the applied scenario)."""
         options = RouteOptions(
             objective=request.objective, modes=frozenset(request.modes) if request.modes else None,
             avoid_countries=frozenset(request.avoid_countries), avoid=tuple(request.avoid), via=tuple(request.via),
             year=request.year, cargo=request.cargo,
         )
-        if request.scenario:
-            applied = self.applied(request.scenario)
-            return applied.network, scenario_options(applied, options), applied.name
-        return self.network, options, None
+        if not request.scenario:
+            return options, None, None
+        key, applied = self._applied_entry(request.scenario)
+        return scenario_options(applied, options), key, applied
+
+    def _options(self, request: RouteOptionsIn) -> tuple[Network, RouteOptions, str | None]:
+        options, _, applied = self._route_options(request)
+        if applied is None:
+            return self.network, options, None
+        return applied.network, options, applied.name
 
     def route(self, request: RouteRequest) -> dict[str, Any]:
         if request.alternatives > self.settings.max_alternatives:
@@ -244,36 +282,45 @@ class Service:
         payload = [route_json(r) for r in routes]
         return {"routes": payload, "reasons": [], "scenario": scenario, "geojson": payload[0]["geojson"]}
 
-    def route_bytes(self, request: RouteRequest, *, geojson: bool = False) -> bytes:
+    def route_bytes(self, request: RouteRequest, *, geojson: bool = False, query_string: bytes | None = None) -> bytes:
         """The route response serialised, from a cache of recent requests (results depend only on
-        the request, the network and the stored scenarios; saving a scenario clears the cache)."""
+        the request, the network and the stored scenarios; saving a scenario clears the cache).
+
+        With ``query_string`` (the raw query of a GET), the body is also remembered with its media
+        type (:func:`route_media_type`) in :attr:`url_cache`, for :class:`~corridors.api.app.RouteCache`.
+        """
         key = request.model_dump_json() + ("geojson" if geojson else "")
         with self._cache_lock:
-            cached = self._route_cache.get(key)
-            if cached is not None:
+            generation = self._generation
+            body = self._route_cache.get(key)
+            if body is not None:
                 self._route_cache.move_to_end(key)
-                return cached
-        payload = self.route(request)
-        if geojson:
-            payload = payload["geojson"] or {"type": "FeatureCollection", "features": [], "properties": {"reasons": payload["reasons"]}}
-        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+        if body is None:
+            payload = self.route(request)
+            if geojson:
+                payload = payload["geojson"] or {"type": "FeatureCollection", "features": [], "properties": {"reasons": payload["reasons"]}}
+            body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
         with self._cache_lock:
+            if generation != self._generation:  # a scenario changed while this was computed
+                return body
             self._route_cache[key] = body
             while len(self._route_cache) > 2048:
                 self._route_cache.popitem(last=False)
+            if query_string is not None:
+                if len(self.url_cache) >= 4096:
+                    self.url_cache.clear()
+                self.url_cache[query_string] = (body, route_media_type(geojson=geojson))
         return body
 
-    def remember_url(self, query_string: bytes, body: bytes) -> None:
-        with self._cache_lock:
-            if len(self.url_cache) >= 4096:
-                self.url_cache.clear()
-            self.url_cache[query_string] = body
-
     def _scenarios_changed(self) -> None:
+        """Forget everything that may depend on a user scenario (built-ins never change)."""
         with self._cache_lock:
+            self._generation += 1
             self._route_cache.clear()
             self.url_cache.clear()
-        self._applied.clear()
+            for cache in (self._applied, self._world_scenarios):
+                for key in [key for key in cache if key[1] != "builtin"]:
+                    del cache[key]
 
     def matrix(self, request: MatrixRequest) -> dict[str, Any]:
         cells = len(request.origins) * len(request.destinations)
@@ -360,6 +407,11 @@ class Service:
         return {"status": "ok", "version": __version__, "world": self.world_status(),
                 "network": {"name": self.network.name, "nodes": len(self.network.nodes),
                             "links": len(self.network.links), "as_of_year": self.network.as_of_year}}
+
+
+def route_media_type(*, geojson: bool) -> str:
+    """The media type of a route response: GeoJSON or the API's JSON."""
+    return "application/geo+json" if geojson else "application/json"
 
 
 class NotReady(RuntimeError):

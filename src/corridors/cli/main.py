@@ -145,18 +145,13 @@ def _world_routes(net, origin: str, destination: str, options, close: list[str],
     """Routes on the world layers with the atlas (``--world``)."""
     try:
         from corridors.world import WorldOptions, load_world
-        from corridors.world.router import DEFAULT_CLOSED
     except ImportError:
         _fail("--world needs the 'world' extra: pip install 'corridors[world]'")
     if options.via or options.avoid or options.rules:
         _fail("--world takes --avoid-country, --modes, --year, --objective and --cargo; not --via, --avoid or flow rules yet")
     with err.status("preparing the world layers...") as status:
         router = load_world(net, progress=lambda message: status.update(message + "..."))
-    world_options = WorldOptions(
-        objective=options.objective, cargo=options.cargo, year=options.year, modes=options.modes,
-        avoid_countries=options.avoid_countries, closed_chokepoints=DEFAULT_CLOSED | frozenset(close),
-        value_of_time_usd_per_teu_h=options.value_of_time_usd_per_teu_h, carbon_price_usd_per_t=options.carbon_price_usd_per_t,
-    )
+    world_options = WorldOptions.from_route_options(options, close)
     if alternatives > 1:
         return router.alternative_routes(origin, destination, alternatives, world_options)
     return [router.route(origin, destination, world_options)]

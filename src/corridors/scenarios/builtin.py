@@ -1,10 +1,18 @@
-"""The built-in scenarios shipped in ``data/scenarios/`` and loading by name or path."""
+"""The built-in scenarios shipped in ``data/scenarios/`` and loading by name or path.
+
+The package data never change while the process runs, so the files are read and validated
+once (the cache of ``_builtins``); every caller gets its own copy of a parsed scenario.
+"""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
+from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
+from types import MappingProxyType
 
 from corridors.errors import Problem, ScenarioError
 from corridors.routing.options import RouteOptions
@@ -12,26 +20,44 @@ from corridors.scenarios.apply import AppliedScenario
 from corridors.scenarios.load import Scenario, parse_scenario, read_scenario
 
 
-def builtin_scenarios() -> list[Scenario]:
-    """Every built-in scenario, sorted by name."""
+@functools.cache
+def _builtins() -> Mapping[str, tuple[str, Scenario]]:
+    """Name -> (YAML text, validated scenario) of every built-in, sorted by name; read once.
+    Private: the scenarios hold lists and dicts, so the public functions hand out copies."""
     folder = files("corridors.data").joinpath("scenarios")
-    found = []
+    found = {}
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".yaml"):
-            found.append(parse_scenario(entry.read_text(encoding="utf-8"), f"scenarios/{entry.name}"))
-    return found
+            text = entry.read_text(encoding="utf-8")
+            found[entry.name.removesuffix(".yaml")] = (text, parse_scenario(text, f"scenarios/{entry.name}"))
+    return MappingProxyType(found)
+
+
+def builtin_names() -> tuple[str, ...]:
+    """Names of the built-in scenarios, sorted (no file is read after the first call)."""
+    return tuple(_builtins())
+
+
+def builtin_text(name: str) -> str | None:
+    """The YAML text of the built-in scenario ``name``, or ``None`` if there is none."""
+    found = _builtins().get(name)
+    return found[0] if found is not None else None
+
+
+def builtin_scenarios() -> list[Scenario]:
+    """Every built-in scenario, sorted by name (copies: changing one changes no later result)."""
+    return [copy.deepcopy(scenario) for _, scenario in _builtins().values()]
 
 
 def load_scenario(name_or_path: str) -> Scenario:
     """A built-in scenario by name, or a scenario file by path (anything ending in .yaml/.yml)."""
     if name_or_path.endswith((".yaml", ".yml")) or Path(name_or_path).is_file():
         return read_scenario(name_or_path)
-    entry = files("corridors.data").joinpath("scenarios", f"{name_or_path}.yaml")
-    if not entry.is_file():
-        names = ", ".join(s.name for s in builtin_scenarios())
+    found = _builtins().get(name_or_path)
+    if found is None:
         raise ScenarioError([Problem(name_or_path, None, None,
-                                     f"no built-in scenario of that name and no such file; built-ins: {names}")])
-    return parse_scenario(entry.read_text(encoding="utf-8"), f"scenarios/{entry.name}")
+                                     f"no built-in scenario of that name and no such file; built-ins: {', '.join(builtin_names())}")])
+    return copy.deepcopy(found[1])
 
 
 def scenario_options(applied: AppliedScenario, options: RouteOptions | None = None) -> RouteOptions:

@@ -13,6 +13,7 @@ import hashlib
 import re
 import shutil
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from corridors.geo import haversine_km
 from corridors.model import Mode
 from corridors.routing._kernel import mode_mask, objective_weights
 from corridors.routing.fast import build_router
-from corridors.routing.options import OBJECTIVES, cargo_unit
+from corridors.routing.options import OBJECTIVES, RouteOptions, cargo_unit
 from corridors.routing.places import resolve_place
 from corridors.routing.result import Route
 from corridors.routing.router import OVERLAP_LIMIT, PENALTY, ROUNDS_PER_ALTERNATIVE
@@ -55,6 +56,18 @@ class WorldOptions:
     def __post_init__(self) -> None:
         if self.objective not in OBJECTIVES:
             raise InvalidOptionError(f"unknown objective {self.objective!r}; choose one of: {', '.join(OBJECTIVES)}")
+
+    @classmethod
+    def from_route_options(cls, options: RouteOptions, close: Iterable[str] = ()) -> WorldOptions:
+        """The world-route options for atlas route ``options`` (already under any scenario: see
+        :func:`~corridors.scenarios.scenario_options`), with the chokepoints closed by default
+        and ``close`` closed. Via, avoid and flow rules have no world counterpart yet."""
+        return cls(
+            objective=options.objective, cargo=options.cargo, year=options.year, modes=options.modes,
+            avoid_countries=options.avoid_countries, closed_chokepoints=DEFAULT_CLOSED | frozenset(close),
+            value_of_time_usd_per_teu_h=options.value_of_time_usd_per_teu_h,
+            carbon_price_usd_per_t=options.carbon_price_usd_per_t,
+        )
 
 
 @dataclass(frozen=True)

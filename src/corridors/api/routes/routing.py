@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from corridors.api.deps import get_service
 from corridors.api.schemas import MatrixRequest, ObjectiveName, RouteRequest
-from corridors.api.service import Service
+from corridors.api.service import Service, route_media_type
 
 router = APIRouter(tags=["routing"])
 
@@ -16,7 +16,7 @@ JSON_BODY = {200: {"description": "Routes (best first) or, if none, the reasons"
 
 @router.post("/route", summary="Best route (and alternatives) between two places", responses=JSON_BODY)
 def route_post(request: RouteRequest, service: Annotated[Service, Depends(get_service)]) -> Response:
-    return Response(service.route_bytes(request), media_type="application/json")
+    return Response(service.route_bytes(request), media_type=route_media_type(geojson=False))
 
 
 @router.get("/route", summary="Best route, options as query parameters (lists comma-separated)", responses=JSON_BODY)
@@ -45,9 +45,9 @@ def route_get(
         via=split(via), avoid=split(avoid), year=year, alternatives=alternatives, cargo=cargo, scenario=scenario,
         world=world, close=split(close),
     )
-    body = service.route_bytes(request, geojson=format == "geojson")
-    service.remember_url(raw.scope["query_string"], body)
-    return Response(body, media_type="application/geo+json" if format == "geojson" else "application/json")
+    geojson = format == "geojson"
+    body = service.route_bytes(request, geojson=geojson, query_string=raw.scope["query_string"])
+    return Response(body, media_type=route_media_type(geojson=geojson))
 
 
 @router.post("/matrix", summary="Distance, time, cost and CO2e between every origin and destination")

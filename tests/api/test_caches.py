@@ -1,0 +1,108 @@
+"""The service's caches: built-in scenarios read once and safe to share, user scenarios never
+served stale, cached responses as their first answer was, world options as the CLI's."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+import corridors.world
+from corridors.errors import NoRouteError
+from corridors.scenarios import builtin, builtin_scenarios, load_scenario, parse_scenario
+
+
+def test_a_scenario_request_reads_no_scenario_file(client, monkeypatch):
+    builtin_scenarios()  # the first use anywhere reads the files, once
+    parsed, parse = [], builtin.parse_scenario
+    monkeypatch.setattr(builtin, "parse_scenario", lambda text, file="": parsed.append(file) or parse(text, file))
+    routed = client.post("/api/route", json={"origin": "Baku", "destination": "Gyumri", "scenario": "zangezur-open"})
+    assert routed.status_code == 200
+    assert client.post("/api/matrix", json={"origins": ["Baku"], "destinations": ["Kars"], "scenario": "red-sea-closed"}).status_code == 200
+    assert client.get("/api/scenarios/red-sea-closed").json()["yaml"].startswith("name: red-sea-closed")
+    assert "zangezur-open" in [s["name"] for s in client.get("/api/scenarios").json()]
+    assert client.delete("/api/scenarios/zangezur-open").status_code == 400
+    assert client.post("/api/route", json={"origin": "Baku", "destination": "Gyumri", "scenario": "nope"}).status_code == 404
+    assert parsed == []
+
+
+def test_builtin_scenarios_handed_out_are_copies():
+    first = load_scenario("red-sea-closed")
+    with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen-instance error
+        first.spec.name = "changed"  # type: ignore[misc]
+    first.spec.patches.clear()
+    first.lines.clear()
+    for scenario in builtin_scenarios():
+        scenario.spec.patches.clear()
+    fresh = {name: parse_scenario(builtin.builtin_text(name), f"scenarios/{name}.yaml") for name in builtin.builtin_names()}
+    again = load_scenario("red-sea-closed")
+    assert again == fresh["red-sea-closed"] and again.spec.patches and again.lines == fresh["red-sea-closed"].lines
+    assert builtin_scenarios() == list(fresh.values())
+
+
+LARS = """name: lars-put
+description: Upper Lars, {state}.
+patches:
+  - {{action: {action}, element: border, where: {{ids: [dariali--verkhny-lars]}}}}
+"""
+
+
+def test_replacing_a_patch_changes_the_routes(client):
+    body = {"origin": "Tbilisi", "destination": "Vladikavkaz", "modes": ["road"], "objective": "time", "scenario": "lars-put"}
+    assert client.post("/api/scenarios", json={"yaml": LARS.format(state="closed", action="close")}).status_code == 201
+    [closed] = client.post("/api/route", json=body).json()["routes"]
+    assert all("Lars" not in b["name"] for b in closed["border_crossings"])
+    assert client.put("/api/scenarios/lars-put", json={"yaml": LARS.format(state="open", action="open")}).status_code == 200
+    [opened] = client.post("/api/route", json=body).json()["routes"]
+    assert any("Lars" in b["name"] for b in opened["border_crossings"]) and opened["time_h"] < closed["time_h"]
+    assert client.delete("/api/scenarios/lars-put").status_code == 204
+
+
+def test_a_cached_geojson_route_keeps_its_media_type(client):
+    params = {"origin": "Baku", "destination": "Poti", "format": "geojson"}
+    first, again = client.get("/api/route", params=params), client.get("/api/route", params=params)
+    assert first.headers["content-type"] == again.headers["content-type"] == "application/geo+json"
+    assert first.content == again.content
+    as_json = client.get("/api/route", params={**params, "format": "json"})
+    assert as_json.headers["content-type"] == client.get("/api/route", params={**params, "format": "json"}).headers["content-type"]
+
+
+WORLD_SCENARIO = """name: world-options
+description: Parameters and policies a world route must take from its scenario.
+base: {year: 2030}
+parameters: {value_of_time_usd_per_teu_h: 77, carbon_price_usd_per_t: 150}
+policies: {avoid_countries: [IR], closed_chokepoints: [hormuz]}
+"""
+
+
+class _Recorder:
+    """Stands in for a world router: records the options of each route, then finds none."""
+
+    def __init__(self) -> None:
+        self.options = []
+
+    def route(self, origin, destination, options):
+        self.options.append(options)
+        raise NoRouteError(origin, destination, ["recorded"])
+
+
+def test_world_route_options_are_the_clis(client, monkeypatch, tmp_path):
+    from corridors.cli.main import app as cli
+
+    api, cli_router = _Recorder(), _Recorder()
+    monkeypatch.setattr(client.app.state.service, "_world_router", lambda *args: api)
+    monkeypatch.setattr(corridors.world, "load_world", lambda *args, **kwargs: cli_router)
+    assert client.post("/api/scenarios", json={"yaml": WORLD_SCENARIO}).status_code == 201
+    try:
+        body = {"origin": "Shanghai", "destination": "Rotterdam", "world": True, "objective": "cost", "cargo": "feu",
+                "avoid_countries": ["RU"], "close": ["suez"], "scenario": "world-options"}
+        assert client.post("/api/route", json=body).json()["reasons"] == ["recorded"]
+    finally:
+        client.delete("/api/scenarios/world-options")
+    (tmp_path / "world-options.yaml").write_text(WORLD_SCENARIO)
+    result = CliRunner().invoke(cli, ["route", "Shanghai", "Rotterdam", "--world", "--objective", "cost", "--cargo", "feu",
+                                      "--avoid-country", "RU", "--close", "suez", "--scenario", str(tmp_path / "world-options.yaml")])
+    assert result.exit_code != 0 and cli_router.options, result.output
+    [from_api], [from_cli] = api.options, cli_router.options
+    assert from_api == from_cli
+    assert (from_api.value_of_time_usd_per_teu_h, from_api.carbon_price_usd_per_t, from_api.year) == (77, 150, 2030)
+    assert from_api.avoid_countries == {"IR", "RU"} and {"suez", "hormuz"} <= from_api.closed_chokepoints
