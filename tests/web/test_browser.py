@@ -68,6 +68,7 @@ def page(server):
 def test_plan_a_route_then_compare_a_scenario(server, page):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{server}/")
+    page.wait_for_selector("body[data-app=ready]", timeout=20_000)  # typing before the app fills its forms races it
     page.fill("#origin", "Mumbai")
     page.fill("#destination", "Moscow")
     page.select_option("#objective", "cost")

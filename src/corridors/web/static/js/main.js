@@ -99,6 +99,7 @@ async function main() {
   }).catch(() => {});
   await loadScenarios();
   applyHash();
+  document.body.dataset.app = "ready";  // the forms are filled: typing now is never overwritten
 }
 
 main();

@@ -39,10 +39,10 @@ export function routeStateFromForm() {
   };
 }
 
-/** Fill the route form from a state. */
+/** Fill the route form from a state; a place the state leaves out keeps what the user typed, else the default. */
 export function routeStateToForm(s) {
-  $("#origin").value = s.from ?? DEFAULT_ROUTE.from;
-  $("#destination").value = s.to ?? DEFAULT_ROUTE.to;
+  $("#origin").value = s.from ?? ($("#origin").value || DEFAULT_ROUTE.from);
+  $("#destination").value = s.to ?? ($("#destination").value || DEFAULT_ROUTE.to);
   $("#objective").value = s.objective || "generalized";
   const modes = s.modes ? s.modes.split(",") : MODES;
   $$('input[name="modes"]').forEach((i) => { i.checked = modes.includes(i.value); });
