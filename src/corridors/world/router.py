@@ -20,11 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from corridors.errors import InvalidOptionError, NoRouteError, UnknownPlaceError
-from corridors.io._atomic import write_atomic
 from corridors.geo import haversine_km
+from corridors.io._atomic import write_atomic
 from corridors.model import Mode
 from corridors.routing._kernel import mode_mask, objective_weights
 from corridors.routing.fast import build_router
+from corridors.routing.fast.cch import TOPOLOGY_FORMAT
 from corridors.routing.options import OBJECTIVES, RouteOptions, cargo_unit
 from corridors.routing.places import resolve_place
 from corridors.routing.result import Route
@@ -93,7 +94,7 @@ class WorldRouter:
         checksummed copy for exactly these arcs is there, else built and saved atomically."""
         w = self.world
         digest = hashlib.sha256(w.tail.tobytes() + w.head.tobytes()).hexdigest()[:24]
-        path = cache_root(cache_dir) / "world" / f"cch-{w.n_nodes}-{digest}"
+        path = cache_root(cache_dir) / "world" / f"cch-{TOPOLOGY_FORMAT}-{w.n_nodes}-{digest}"
         router = None
         if engine in ("auto", "cch") and path.is_dir() and _folder_sha256(path) == _read_text(path.with_suffix(".sha256")):
             try:

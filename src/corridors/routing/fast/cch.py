@@ -2,14 +2,21 @@
 
 Three phases, each cheaper and more frequent than the one before:
 
-1. :meth:`CCHRouter.build` (once per topology): a nested-dissection node order (inertial flow on
-   the node coordinates) and the chordal supergraph. It knows no weights, so it survives every
-   scenario that only re-costs or closes arcs.
-2. :meth:`CCHRouter.customize` (once per scenario) or :meth:`CCHRouter.update` (a few arcs).
-3. queries, with the input-arc indices of the path.
+1. :meth:`CCHRouter.build` (once per topology): the graph's degree-two chains are contracted
+   (:mod:`corridors.routing.fast.chains`), then RoutingKit orders the remaining junction graph
+   by nested dissection (inertial flow on the node coordinates) and builds its chordal
+   supergraph. It knows no weights, so it survives every scenario that only re-costs or closes
+   arcs.
+2. :meth:`CCHRouter.customize` (once per scenario) or :meth:`CCHRouter.update` (a few arcs):
+   chain sums, then RoutingKit's customisation of the junction graph.
+3. queries, with the input-arc indices of the path. An end inside a chain leaves or enters it
+   at one of the chain's two junctions (or stays on it); the best of those combinations is the
+   least path, and the junction path comes back from RoutingKit a few hundred arcs long, its
+   chains expanded with numpy.
 
-Measured by ``bench/bench_world.py`` on two cores: world railways (212k nodes) 2.7 s, 0.01-0.02 s
-and 0.26 ms a query with its path; world highways (382k nodes) 9.2 s, 0.08-0.12 s and 0.21 ms.
+Measured by ``bench/bench_world.py`` on two cores (preprocessing, customisation, a query with
+its path): world railways (212k nodes, 52k junctions) 1.0 s, 0.01 s and 0.14 ms; world highways
+(382k nodes, 305k junctions: its lines are already simplified) 7.6 s, 0.07 s and 0.21 ms.
 
 A router may keep several metrics (``workers``, at most four) so that a matrix runs its sources
 on several cores, as pandana's does with OpenMP. The first metric is customised before
@@ -20,17 +27,20 @@ pyroutingkit works on ``uint32`` weights and treats ``INF_WEIGHT = 2**31 - 1`` a
 any path whose length reaches ``INF_WEIGHT`` is reported unreachable (stored sums never wrap:
 ``2 * INF_WEIGHT`` fits in ``uint32``). Weights are quantised to multiples of ``resolution`` (see
 :mod:`corridors.routing.fast._common`); at 1 m that caps a distance at 2.1 million km. When the
-cheap bound (the sum over nodes of each node's largest open outgoing weight, which no simple path
-exceeds) reaches ``INF_WEIGHT``, :meth:`customize` also labels strongly connected components, and
-a query that finds no path between two nodes of one component raises instead of answering ``inf``
-(a pair reachable one way only is not caught: keep distances under ``INF_WEIGHT * resolution``).
+cheap bound (the sum over junctions of each one's largest open outgoing junction arc, plus twice
+the longest chain, which no simple path exceeds) reaches ``INF_WEIGHT``, the first unreachable
+answer labels strongly connected components, and a query that finds no path between two nodes of
+one component raises instead of answering ``inf`` (a pair reachable one way only is not caught:
+keep distances under ``INF_WEIGHT * resolution``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -38,6 +48,7 @@ from scipy.sparse.csgraph import connected_components
 
 from corridors.errors import InvalidOptionError
 from corridors.routing.fast._common import check_arcs, check_nodes, quantise
+from corridors.routing.fast.chains import Chains, ChainWeights, decompose
 
 try:  # the compiled engine is optional: the `world` extra
     import pyroutingkit
@@ -49,6 +60,22 @@ def require_pyroutingkit() -> None:
     """Raise ImportError naming the extra when pyroutingkit is not installed."""
     if pyroutingkit is None:
         raise ImportError("engine='cch' needs pyroutingkit: pip install 'corridors[world]'")
+
+
+TOPOLOGY_FORMAT = "j1"
+"""What :meth:`CCHRouter.save_topology` writes: RoutingKit's files for the junction graph.
+Caches keyed by it are never read back by a router that saves something else."""
+
+JUNCTION_CHECKSUM = "junction_arcs.sha256"
+"""The file beside RoutingKit's that names the junction arcs a saved topology was built on: a
+topology is only read back onto the very same arcs in the same order."""
+
+
+def _junction_checksum(chains: Chains) -> str:
+    digest = hashlib.sha256(np.int64(len(chains.junctions)).tobytes())
+    for a in (chains.junctions, chains.tail, chains.head):
+        digest.update(np.ascontiguousarray(a, dtype=np.int64).tobytes())
+    return digest.hexdigest()
 
 
 MAX_WORKERS = 4
@@ -87,15 +114,17 @@ class CCHRouter:
     """
 
     def __init__(
-        self, n_nodes: int, tail: np.ndarray, head: np.ndarray, resolution: float, topology: object, workers: int = 1
+        self, n_nodes: int, tail: np.ndarray, head: np.ndarray, resolution: float, topology: object,
+        chains: Chains, workers: int = 1,
     ) -> None:
         if not 1 <= workers <= MAX_WORKERS:
             raise InvalidOptionError(f"workers must be 1..{MAX_WORKERS}, got {workers}")
         self.n_nodes, self.resolution, self.workers = n_nodes, resolution, int(workers)
-        self._tail, self._head = tail, head
-        self._by_tail = np.argsort(tail, kind="stable")
-        self._tail_starts = np.flatnonzero(np.diff(tail[self._by_tail], prepend=-1) != 0)  # each tail's first arc
-        self._component: np.ndarray | None = None  # set when distances might reach INF_WEIGHT
+        self._tail, self._head, self._chains = tail, head, chains
+        self._chain_weights: ChainWeights | None = None
+        self._tail_starts = np.flatnonzero(np.diff(chains.tail, prepend=-1) != 0)  # each junction's first arc
+        self._may_overflow = False  # whether a distance might reach INF_WEIGHT for these weights
+        self._component: np.ndarray | None = None  # then labelled when an answer is unreachable
         self._topology = topology
         self._metrics = [pyroutingkit.CCHMetric(topology) for _ in range(self.workers)]
         self._metric = self._metrics[0]
@@ -127,49 +156,74 @@ class CCHRouter:
         lon = np.zeros(n_nodes, np.float32) if longitude is None else np.asarray(longitude, np.float32)
         if len(lat) != n_nodes or len(lon) != n_nodes:
             raise InvalidOptionError(f"latitude/longitude need {n_nodes} values, got {len(lat)}/{len(lon)}")
+        chains = decompose(n_nodes, t, h)
         topology = pyroutingkit.CCHTopology()
-        topology.build(t.astype(np.uint32), h.astype(np.uint32), lat, lon, n_nodes)
-        return cls(n_nodes, t, h, resolution, topology, workers)
+        junctions = chains.junctions
+        topology.build(chains.tail.astype(np.uint32), chains.head.astype(np.uint32), lat[junctions], lon[junctions],
+                       len(junctions))
+        return cls(n_nodes, t, h, resolution, topology, chains, workers)
 
     def sibling(self, *, workers: int | None = None) -> CCHRouter:
         """A router on the same topology with no metric yet: one per objective or scenario,
         without repeating the preprocessing (``workers`` as this one's unless given)."""
         workers = self.workers if workers is None else workers
-        return CCHRouter(self.n_nodes, self._tail, self._head, self.resolution, self._topology, workers)
+        return CCHRouter(self.n_nodes, self._tail, self._head, self.resolution, self._topology, self._chains, workers)
 
     def save_topology(self, path: str) -> None:
-        """Write the metric-independent preprocessing to ``path`` (RoutingKit's format)."""
+        """Write the metric-independent preprocessing to the folder ``path`` (ending in "/"):
+        RoutingKit's files and the checksum of the junction arcs they were built on."""
         self._topology.save(str(path))
+        Path(path, JUNCTION_CHECKSUM).write_text(_junction_checksum(self._chains))
 
     @classmethod
     def from_saved(
         cls, n_nodes: int, tail: np.ndarray, head: np.ndarray, path: str, *, resolution: float = 1e-3, workers: int = 1
     ) -> CCHRouter:
-        """A router on a topology written by :meth:`save_topology` for the same arcs."""
+        """A router on a topology written by :meth:`save_topology` for the same arcs (the chains
+        are found again: they are cheap next to the node order)."""
         require_pyroutingkit()
         t, h = check_arcs(n_nodes, tail, head)
+        chains = decompose(n_nodes, t, h)
+        saved = Path(path, JUNCTION_CHECKSUM)
+        if not saved.is_file() or saved.read_text() != _junction_checksum(chains):
+            raise InvalidOptionError(f"saved topology {path} was not built on these arcs' junction graph")
         topology = pyroutingkit.CCHTopology()
         topology.load(str(path))
-        if topology.node_count != n_nodes or topology.arc_count != len(t):
+        if topology.node_count != len(chains.junctions) or topology.arc_count != len(chains.tail):
             raise InvalidOptionError(f"saved topology {path} does not fit these arcs")
-        return cls(n_nodes, t, h, resolution, topology, workers)
+        return cls(n_nodes, t, h, resolution, topology, chains, workers)
 
-    def _to_uint32(self, w: np.ndarray) -> np.ndarray:
-        """Quantised weights as uint32, closed arcs at INF_WEIGHT; labels components if needed."""
+    def _check_range(self, w: np.ndarray, chain_weights: ChainWeights, junction_units: np.ndarray) -> None:
+        """Reject a weight past INF_WEIGHT units; note whether a distance might reach it.
+
+        No simple path is longer than the bound: it leaves each junction at most once, by one
+        junction arc, and starts and ends inside at most a chain's length.
+        """
         inf = pyroutingkit.INF_WEIGHT
-        closed = ~np.isfinite(w)
-        if (w[~closed] >= inf).any():
+        if len(w) and np.max(w, where=np.isfinite(w), initial=0.0) >= inf:
             raise InvalidOptionError(f"a weight reaches {inf} units at resolution={self.resolution}; use a coarser one")
-        self._component = None
-        if len(w) and np.maximum.reduceat(np.where(closed, 0.0, w)[self._by_tail], self._tail_starts).sum() >= inf:
-            ok = ~closed
+        bound = 2 * chain_weights.longest_chain()
+        if len(junction_units):
+            bound += np.maximum.reduceat(np.where(np.isfinite(junction_units), junction_units, 0.0), self._tail_starts).sum()
+        self._may_overflow, self._component = bound >= inf, None
+
+    def _components(self) -> np.ndarray:
+        """Strongly connected components of the open arcs (labelled on first need, per metric)."""
+        if self._component is None:
+            ok = np.isfinite(self._weights)
             graph = csr_matrix((np.ones(int(ok.sum())), (self._tail[ok], self._head[ok])), shape=(self.n_nodes,) * 2)
             self._component = connected_components(graph, directed=True, connection="strong")[1]
-        return np.where(closed, inf, w).astype(np.uint32)
+        return self._component
+
+    @staticmethod
+    def _to_uint32(units: np.ndarray) -> np.ndarray:
+        """Junction-arc weights for RoutingKit: a sum at or past INF_WEIGHT is left closed (a path
+        that long is reported unreachable, or raises through the component check)."""
+        return np.minimum(units, pyroutingkit.INF_WEIGHT).astype(np.uint32)
 
     def _unreachable(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """``inf`` for the unreachable pairs; raises if a pair is connected but beyond INF_WEIGHT."""
-        if self._component is not None and (self._component[sources] == self._component[targets]).any():
+        if self._may_overflow and (self._components()[sources] == self._components()[targets]).any():
             raise InvalidOptionError(
                 f"a distance exceeds {pyroutingkit.INF_WEIGHT} units at resolution={self.resolution}: "
                 "use a coarser resolution or engine='scipy'"
@@ -179,11 +233,14 @@ class CCHRouter:
     def customize(self, weights: np.ndarray, *, threads: int = 0) -> None:
         """Set every arc's weight (``inf`` closes it); ``threads > 0`` customises in parallel."""
         w = quantise(weights, len(self._tail), self.resolution)
-        full = self._to_uint32(w)
+        chain_weights = ChainWeights(self._chains, w)
+        units = chain_weights.junction_weights()
+        self._check_range(w, chain_weights, units)
+        full = self._to_uint32(units)
         self.settle()
         self._metric.customize(full, threads)
         self._pending = [_background(m.customize, full, 0) for m in self._metrics[1:]]
-        self._weights, self._customized = w, True
+        self._weights, self._chain_weights, self._customized = w, chain_weights, True
 
     def update(self, arcs: np.ndarray, weights: np.ndarray) -> None:
         """Change a few arcs' weights (``inf`` closes them) by partial customisation."""
@@ -191,12 +248,16 @@ class CCHRouter:
         a = check_nodes(len(self._tail), arcs, "arcs")
         w = self._weights.copy()
         w[a] = quantise(weights, len(a), self.resolution)
-        full = self._to_uint32(w)
-        ids, values = a.astype(np.uint32), full[a]
+        chain_weights = ChainWeights(self._chains, w)
+        units = chain_weights.junction_weights()
+        self._check_range(w, chain_weights, units)
+        owners = np.unique(self._chains.owner[a])
+        owners = owners[owners >= 0]
+        ids, values = owners.astype(np.uint32), self._to_uint32(units[owners])
         self.settle()
         self._metric.update_weights(ids, values)
         self._pending = [_background(m.update_weights, ids, values) for m in self._metrics[1:]]
-        self._weights = w
+        self._weights, self._chain_weights = w, chain_weights
 
     def settle(self) -> None:
         """Wait until every metric holds the current weights (a matrix then runs on all of them)."""
@@ -214,25 +275,82 @@ class CCHRouter:
         """Least distance from ``source`` to ``target``; ``inf`` if unreachable."""
         return self.path(source, target)[0]
 
+    def _junction_matrix(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """Junction-graph distances in units (``inf`` where unreachable), one extra ``inf`` row and
+        column at the end for "no junction"; the sources are split across the ready metrics."""
+        out = np.full((len(sources) + 1, len(targets) + 1), np.inf)
+        if len(sources) and len(targets):
+            src, tgt = sources.astype(np.uint32), targets.astype(np.uint32)
+            metrics = self._ready()
+            parts = np.array_split(src, min(len(metrics), max(1, len(src) // 8)))
+            raw = np.vstack(_run_all([
+                lambda m=m, part=part: m.distances_many_to_many(part, tgt) for m, part in zip(metrics, parts)
+            ]))
+            out[:-1, :-1] = np.where(raw >= pyroutingkit.INF_WEIGHT, np.inf, raw)
+        return out
+
+    def _combine(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """Least distances in units between nodes: the best of leaving each source's chain at
+        either end, crossing the junction graph and entering the target's chain at either end,
+        or staying on a chain both share."""
+        cw = self._chain_weights
+        exit_junction, exit_units = cw.exits(sources)
+        entry_junction, entry_units = cw.entries(targets)
+        from_junctions = np.unique(exit_junction[exit_junction >= 0])
+        to_junctions = np.unique(entry_junction[entry_junction >= 0])
+        between = self._junction_matrix(from_junctions, to_junctions)
+        rows = np.where(exit_junction >= 0, np.searchsorted(from_junctions, exit_junction), len(from_junctions))
+        cols = np.where(entry_junction >= 0, np.searchsorted(to_junctions, entry_junction), len(to_junctions))
+        units = np.full((len(sources), len(targets)), np.inf)
+        for out in (0, 1):
+            for into in (0, 1):
+                way = exit_units[:, out, None] + between[rows[:, out]][:, cols[:, into]] + entry_units[None, :, into]
+                np.minimum(units, way, out=units)
+        chain_s, chain_t = self._chains.chain_of[sources], self._chains.chain_of[targets]
+        i, j = np.nonzero((chain_s[:, None] == chain_t[None, :]) & (chain_s[:, None] >= 0))
+        units[i, j] = np.minimum(units[i, j], cw.along(sources[i], targets[j]))
+        units[sources[:, None] == targets[None, :]] = 0.0
+        return units
+
     def path(self, source: int, target: int) -> tuple[float, np.ndarray]:
         """Least distance and the input-arc indices of a least path; ``(inf, [])`` if none."""
         self._check_customized()
-        s, t = check_nodes(self.n_nodes, [source, target], "source/target")
-        d, _nodes, arcs = self._metric.query(int(s), int(t))
-        if d >= pyroutingkit.INF_WEIGHT:
-            return float(self._unreachable(s[None], t[None])[0]), np.empty(0, dtype=np.int64)
-        return d * self.resolution, np.asarray(arcs, dtype=np.int64)
+        s, t = (int(x) for x in check_nodes(self.n_nodes, [source, target], "source/target"))
+        none = np.empty(0, dtype=np.int64)
+        if s == t:
+            return 0.0, none
+        chains, cw = self._chains, self._chain_weights
+        if chains.chain_of[s] < 0 and chains.chain_of[t] < 0:  # junction to junction: one query
+            units, _nodes, junction_arcs = self._metric.query(int(chains.junction_of[s]), int(chains.junction_of[t]))
+            if units >= pyroutingkit.INF_WEIGHT:
+                return float(self._unreachable(np.array([s]), np.array([t]))[0]), none
+            return units * self.resolution, chains.expand(np.asarray(junction_arcs, dtype=np.int64))
+        exits, entries = cw.leave(s), cw.reach(t)
+        best, way = np.inf, None
+        if chains.chain_of[s] >= 0 and chains.chain_of[s] == chains.chain_of[t]:
+            best = cw.along_one(s, t)
+        between = self._junction_matrix(np.array([j for j, _ in exits]), np.array([j for j, _ in entries]))
+        for out, (_, leave_units) in enumerate(exits):
+            for into, (_, reach_units) in enumerate(entries):
+                units = leave_units + float(between[out, into]) + reach_units
+                if units < best:
+                    best, way = units, (out, into)
+        if best >= pyroutingkit.INF_WEIGHT:
+            return float(self._unreachable(np.array([s]), np.array([t]))[0]), none
+        if way is None:
+            return best * self.resolution, cw.along_arcs(s, t).astype(np.int64)
+        out, into = way
+        a, b = exits[out][0], entries[into][0]
+        middle = np.asarray(self._metric.query(a, b)[2], dtype=np.int64) if a != b else none
+        arcs = np.concatenate([cw.exit_arcs(s, out), chains.expand(middle), cw.entry_arcs(t, into)])
+        return best * self.resolution, arcs.astype(np.int64)
 
     def matrix(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """Least distances ``(len(sources), len(targets))``, ``inf`` where unreachable."""
         self._check_customized()
-        src = check_nodes(self.n_nodes, sources, "sources").astype(np.uint32)
-        tgt = check_nodes(self.n_nodes, targets, "targets").astype(np.uint32)
-        metrics = self._ready()
-        parts = np.array_split(src, min(len(metrics), max(1, len(src) // 8)))
-        raw = np.vstack(_run_all([
-            lambda m=m, part=part: m.distances_many_to_many(part, tgt) for m, part in zip(metrics, parts)
-        ])).astype(np.float64)
-        i, j = np.nonzero(raw >= pyroutingkit.INF_WEIGHT)
-        raw[i, j] = self._unreachable(src[i].astype(np.int64), tgt[j].astype(np.int64))
-        return raw * self.resolution
+        src = check_nodes(self.n_nodes, sources, "sources")
+        tgt = check_nodes(self.n_nodes, targets, "targets")
+        units = self._combine(src, tgt)
+        i, j = np.nonzero(units >= pyroutingkit.INF_WEIGHT)
+        units[i, j] = self._unreachable(src[i], tgt[j])
+        return units * self.resolution
