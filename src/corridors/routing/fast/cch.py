@@ -200,7 +200,7 @@ class CCHRouter:
         junction arc, and starts and ends inside at most a chain's length.
         """
         inf = pyroutingkit.INF_WEIGHT
-        if len(w) and np.max(w, where=np.isfinite(w), initial=0.0) >= inf:
+        if np.count_nonzero(w >= inf) > np.count_nonzero(w == np.inf):  # a finite weight reaches it
             raise InvalidOptionError(f"a weight reaches {inf} units at resolution={self.resolution}; use a coarser one")
         bound = 2 * chain_weights.longest_chain()
         if len(junction_units):
@@ -329,7 +329,8 @@ class CCHRouter:
         best, way = np.inf, None
         if chains.chain_of[s] >= 0 and chains.chain_of[s] == chains.chain_of[t]:
             best = cw.along_one(s, t)
-        between = self._junction_matrix(np.array([j for j, _ in exits]), np.array([j for j, _ in entries]))
+        between = self._metric.distances_many_to_many(  # at most 2 x 2; INF_WEIGHT where unreachable
+            np.array([j for j, _ in exits], dtype=np.uint32), np.array([j for j, _ in entries], dtype=np.uint32))
         for out, (_, leave_units) in enumerate(exits):
             for into, (_, reach_units) in enumerate(entries):
                 units = leave_units + float(between[out, into]) + reach_units
