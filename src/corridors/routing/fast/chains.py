@@ -49,6 +49,9 @@ class Chains:
     arc_ptr: np.ndarray  # (A + 1,)
     arc_ids: np.ndarray
     owner: np.ndarray  # (m,) junction arc of each input arc, -1 if none stands for it
+    direct: np.ndarray  # junction arcs that are one input arc between two junctions
+    forward_chains: np.ndarray  # (A_f, 3) junction arc, first step, end step: a chain travelled forward
+    backward_chains: np.ndarray  # (A_b, 3) the same travelled backward
     node_ptr: np.ndarray  # (C + 1,)
     chain_nodes: np.ndarray
     forward: np.ndarray  # (steps,)
@@ -208,9 +211,14 @@ def _assemble(
     arc_ptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     owner = np.full(len(tail), -1)
     owner[arc_ids] = np.repeat(np.arange(len(jt)), lengths)
+    row_of = np.empty(len(by_tail), dtype=np.int64)
+    row_of[by_tail] = np.arange(len(by_tail))  # each junction arc's row once sorted by tail
+    forward_chains = np.column_stack([row_of[:len(fw)], step_ptr[fw], step_ptr[fw + 1]])
+    backward_chains = np.column_stack([row_of[len(fw):len(fw) + len(bw)], step_ptr[bw], step_ptr[bw + 1]])
     return Chains(
         n_nodes=n_nodes, junctions=junctions, junction_of=junction_of,
         tail=junction_of[jt], head=junction_of[jh], arc_ptr=arc_ptr, arc_ids=arc_ids, owner=owner,
+        direct=row_of[len(fw) + len(bw):], forward_chains=forward_chains, backward_chains=backward_chains,
         node_ptr=node_ptr, chain_nodes=chain_nodes, forward=forward, backward=backward,
         chain_of=chain_of, position_of=position_of,
     )
@@ -249,9 +257,13 @@ class ChainWeights:
         self._backward = _Spans(self._weights[chains.backward])
 
     def junction_weights(self) -> np.ndarray:
-        """Weight of each junction arc: the sum of its input arcs."""
+        """Weight of each junction arc: the sum of its input arcs (a chain's from its spans)."""
         c = self.chains
-        return np.add.reduceat(self._weights[c.arc_ids], c.arc_ptr[:-1]) if len(c.tail) else np.empty(0)
+        units = np.empty(len(c.tail))
+        units[c.direct] = self._weights[c.arc_ids[c.arc_ptr[c.direct]]]
+        for spans, rows in ((self._forward, c.forward_chains), (self._backward, c.backward_chains)):
+            units[rows[:, 0]] = spans(rows[:, 1], rows[:, 2])
+        return units
 
     def longest_chain(self) -> float:
         """The largest sum, over one chain, of its open arcs both ways (0 with no chain): no path
