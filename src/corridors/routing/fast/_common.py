@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike
 
 from corridors.errors import InvalidOptionError
 
+
 class Router(Protocol):
     """A point-to-point and matrix shortest-path router over a fixed arc list."""
 
