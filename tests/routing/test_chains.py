@@ -132,14 +132,18 @@ def test_router_on_chained_graphs_matches_oracle(g: tuple[int, np.ndarray, np.nd
 
 
 @needs_cch
-def test_a_saved_topology_is_read_back_only_onto_its_own_junction_graph(tmp_path) -> None:
+def test_a_saved_topology_is_read_back_only_onto_its_own_arcs(tmp_path) -> None:
     """0 -> 1 -> 2 and 2 -> 1 -> 0 both contract to one junction arc between two junctions: the
-    same counts, so only the checksum of the junction arcs tells the saved topologies apart."""
+    same counts, so only the checksum of the arcs tells the saved topologies apart."""
     forward = (3, np.array([0, 1]), np.array([1, 2]))
+    folder = str(tmp_path) + "/"
     router = CCHRouter.build(*forward, resolution=1.0)
-    router.save_topology(str(tmp_path) + "/")
-    loaded = CCHRouter.from_saved(*forward, str(tmp_path) + "/", resolution=1.0)
+    router.save_topology(folder)
+    loaded = CCHRouter.from_saved(*forward, folder, resolution=1.0)
     loaded.customize(np.array([2.0, 3.0]))
     assert loaded.path(0, 2)[0] == 5.0 and loaded.distance(2, 0) == np.inf
-    with pytest.raises(InvalidOptionError, match="junction graph"):
-        CCHRouter.from_saved(3, np.array([2, 1]), np.array([1, 0]), str(tmp_path) + "/")
+    with pytest.raises(InvalidOptionError, match="other arcs"):
+        CCHRouter.from_saved(3, np.array([2, 1]), np.array([1, 0]), folder)
+    (tmp_path / "chains.npz").write_bytes(b"not a zip")
+    with pytest.raises(InvalidOptionError, match="no readable chains.npz"):
+        CCHRouter.from_saved(*forward, folder)

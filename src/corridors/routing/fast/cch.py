@@ -40,6 +40,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -66,14 +67,14 @@ TOPOLOGY_FORMAT = "j1"
 """What :meth:`CCHRouter.save_topology` writes: RoutingKit's files for the junction graph.
 Caches keyed by it are never read back by a router that saves something else."""
 
-JUNCTION_CHECKSUM = "junction_arcs.sha256"
-"""The file beside RoutingKit's that names the junction arcs a saved topology was built on: a
-topology is only read back onto the very same arcs in the same order."""
+CHAINS_FILE = "chains.npz"
+"""The file beside RoutingKit's that holds the chains a saved topology was built on, with the
+checksum of the input arcs they came from: a topology is only read back onto the same arcs."""
 
 
-def _junction_checksum(chains: Chains) -> str:
-    digest = hashlib.sha256(np.int64(len(chains.junctions)).tobytes())
-    for a in (chains.junctions, chains.tail, chains.head):
+def _arcs_checksum(n_nodes: int, tail: np.ndarray, head: np.ndarray) -> str:
+    digest = hashlib.sha256(np.int64(n_nodes).tobytes())
+    for a in (tail, head):
         digest.update(np.ascontiguousarray(a, dtype=np.int64).tobytes())
     return digest.hexdigest()
 
@@ -171,22 +172,26 @@ class CCHRouter:
 
     def save_topology(self, path: str) -> None:
         """Write the metric-independent preprocessing to the folder ``path`` (ending in "/"):
-        RoutingKit's files and the checksum of the junction arcs they were built on."""
+        RoutingKit's files and the chains they were built on."""
         self._topology.save(str(path))
-        Path(path, JUNCTION_CHECKSUM).write_text(_junction_checksum(self._chains))
+        arrays = {f.name: getattr(self._chains, f.name) for f in fields(Chains) if f.name != "n_nodes"}
+        with open(Path(path, CHAINS_FILE), "wb") as file:
+            np.savez(file, arcs_sha256=_arcs_checksum(self.n_nodes, self._tail, self._head), **arrays)
 
     @classmethod
     def from_saved(
         cls, n_nodes: int, tail: np.ndarray, head: np.ndarray, path: str, *, resolution: float = 1e-3, workers: int = 1
     ) -> CCHRouter:
-        """A router on a topology written by :meth:`save_topology` for the same arcs (the chains
-        are found again: they are cheap next to the node order)."""
+        """A router on a topology written by :meth:`save_topology` for the same arcs."""
         require_pyroutingkit()
         t, h = check_arcs(n_nodes, tail, head)
-        chains = decompose(n_nodes, t, h)
-        saved = Path(path, JUNCTION_CHECKSUM)
-        if not saved.is_file() or saved.read_text() != _junction_checksum(chains):
-            raise InvalidOptionError(f"saved topology {path} was not built on these arcs' junction graph")
+        try:
+            with np.load(Path(path, CHAINS_FILE)) as saved:
+                if str(saved["arcs_sha256"]) != _arcs_checksum(n_nodes, t, h):
+                    raise InvalidOptionError(f"saved topology {path} was built on other arcs")
+                chains = Chains(n_nodes=n_nodes, **{f.name: saved[f.name] for f in fields(Chains) if f.name != "n_nodes"})
+        except (OSError, KeyError, ValueError) as err:
+            raise InvalidOptionError(f"saved topology {path} has no readable {CHAINS_FILE}: {err}") from err
         topology = pyroutingkit.CCHTopology()
         topology.load(str(path))
         if topology.node_count != len(chains.junctions) or topology.arc_count != len(chains.tail):
@@ -281,11 +286,14 @@ class CCHRouter:
         out = np.full((len(sources) + 1, len(targets) + 1), np.inf)
         if len(sources) and len(targets):
             src, tgt = sources.astype(np.uint32), targets.astype(np.uint32)
-            metrics = self._ready()
-            parts = np.array_split(src, min(len(metrics), max(1, len(src) // 8)))
-            raw = np.vstack(_run_all([
-                lambda m=m, part=part: m.distances_many_to_many(part, tgt) for m, part in zip(metrics, parts)
-            ]))
+            if len(src) < 16:  # too few sources to share out
+                raw = self._metric.distances_many_to_many(src, tgt)
+            else:
+                metrics = self._ready()
+                parts = np.array_split(src, min(len(metrics), len(src) // 8))
+                raw = np.vstack(_run_all([
+                    lambda m=m, part=part: m.distances_many_to_many(part, tgt) for m, part in zip(metrics, parts)
+                ]))
             out[:-1, :-1] = np.where(raw >= pyroutingkit.INF_WEIGHT, np.inf, raw)
         return out
 
@@ -293,6 +301,9 @@ class CCHRouter:
         """Least distances in units between nodes: the best of leaving each source's chain at
         either end, crossing the junction graph and entering the target's chain at either end,
         or staying on a chain both share."""
+        from_junction, to_junction = self._chains.junction_of[sources], self._chains.junction_of[targets]
+        if (from_junction >= 0).all() and (to_junction >= 0).all():  # junctions only: one matrix
+            return self._junction_matrix(from_junction, to_junction)[:-1, :-1]
         cw = self._chain_weights
         exit_junction, exit_units = cw.exits(sources)
         entry_junction, entry_units = cw.entries(targets)

@@ -69,11 +69,13 @@ def concatenate_rows(ptr: np.ndarray, values: np.ndarray, rows: np.ndarray) -> n
 
     >>> concatenate_rows(np.array([0, 2, 3, 6]), np.arange(6), np.array([2, 0]))
     array([3, 4, 5, 0, 1])
+    >>> concatenate_rows(np.array([0, 0, 2]), np.arange(2), np.array([0, 1, 0]))
+    array([0, 1])
     """
     starts, lengths = ptr[rows], ptr[rows + 1] - ptr[rows]
+    if (lengths == 1).all():  # one value per row (or no rows)
+        return values[starts]
     total = int(lengths.sum())
-    if total == 0:
-        return np.empty(0, dtype=values.dtype)
     offsets = np.cumsum(lengths) - lengths  # where each row begins in the output
     return values[np.repeat(starts - offsets, lengths) + np.arange(total)]
 
