@@ -15,8 +15,8 @@ Three phases, each cheaper and more frequent than the one before:
    chains expanded with numpy.
 
 Measured by ``bench/bench_world.py`` on two cores (preprocessing, customisation, a query with
-its path): world railways (212k nodes, 52k junctions) 1.0 s, 0.01 s and 0.14 ms; world highways
-(382k nodes, 305k junctions: its lines are already simplified) 7.6 s, 0.07 s and 0.21 ms.
+its path): world railways (212k nodes, 52k junctions) 1.0 s, 0.01 s and 0.15 ms; world highways
+(382k nodes, 305k junctions: its lines are already simplified) 7.9 s, 0.08 s and 0.24 ms.
 
 A router may keep several metrics (``workers``, at most four) so that a matrix runs its sources
 on several cores, as pandana's does with OpenMP. The first metric is customised before
