@@ -43,7 +43,7 @@ def test_all_problems_reported_at_once(tiny_path, tmp_path):
     messages = [str(p) for p in info.value.problems]
     expected = [
         "net/nodes.csv:3 [lat]: Input should be less than or equal to 90 (found '95.0')",
-        "net/nodes.csv:3 [country]: Value error, 'Azerbaijan' is not an ISO 3166-1 alpha-2 code such as 'AZ' (found 'Azerbaijan')",
+        "net/nodes.csv:3 [country]: 'Azerbaijan' is not an ISO 3166-1 alpha-2 code such as 'AZ' (found 'Azerbaijan')",
         "net/nodes.csv:10 [id]: duplicate id 'p' (first at net/nodes.csv:2)",
         "net/borders.csv:5 [status]: Input should be 'operational', 'under_construction', 'planned', 'closed' or 'disputed' (found 'open')",
         "net/links.csv:6 [border]: the road link joins AZ and IR: name its border crossing",

@@ -148,6 +148,10 @@ def test_invalid_scenarios_name_key_path_and_line(tiny, text, expected):
          "[patches[0].where.country]: a transfer is not selected by country; use modes"),
         ("{action: scale, element: mode, where: {mode: road, ids: [p--t--road]}, factor: {cost: 2}}",
          "[patches[0].where.ids]: a mode is not selected by ids; use mode"),
+        # a year on any action but open, or a selector on add, used to be ignored as well
+        ("{action: close, where: {ids: [p--q--rail]}, year: 2030}", "[patches[0]]: 'year' is when an opened element"),
+        ("{action: add, where: {country: AZ}, rows: [{id: n, name: N, country: AZ, lon: 49, lat: 40, kind: city}]}",
+         "[patches[0]]: action 'add' takes its elements from 'rows'; it has no 'where' selector"),
     ],
 )
 def test_a_selector_key_the_element_is_not_selected_by_is_an_error(tiny, patch, expected):

@@ -13,8 +13,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -30,6 +30,7 @@ from corridors.errors import (
     ScenarioError,
     UnknownPlaceError,
 )
+from corridors.io.schema import validation_message
 
 DESCRIPTION = """Freight routes, times, costs and CO2e on the Caspian and South Caucasus corridors
 (INSTC, Middle Corridor), scenarios (a corridor opens, a border closes) and their impact.
@@ -138,13 +139,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        details = [{"path": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]} for e in exc.errors()]
+        details = [{"path": ".".join(str(p) for p in e["loc"] if p != "body"), "message": validation_message(e)} for e in exc.errors()]
         first = details[0] if details else {"path": "", "message": "invalid request"}
         return _error(422, "invalid_request", f"{first['path']}: {first['message']}".lstrip(": "), details)
 
     @app.exception_handler(ValidationError)
     async def invalid_fields(request: Request, exc: ValidationError):
-        details = [{"path": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        details = [{"path": ".".join(str(p) for p in e["loc"]), "message": validation_message(e)} for e in exc.errors()]
         first = details[0] if details else {"path": "", "message": "invalid request"}
         return _error(422, "invalid_request", f"{first['path']}: {first['message']}".lstrip(": "), details)
 

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from corridors.errors import DataError, Problem
+from corridors.io._assemble import build_network
 from corridors.io.schema import (
     AtlasSpec,
     BorderRow,
@@ -25,8 +26,8 @@ from corridors.io.schema import (
     NodeRow,
     ParametersSpec,
     SourceRow,
+    validation_message,
 )
-from corridors.io._assemble import build_network
 from corridors.model import Network
 
 RowT = TypeVar("RowT", bound=BaseModel)
@@ -58,7 +59,7 @@ def _describe(error: dict[str, Any]) -> tuple[str, str]:
     if error["loc"] and error["loc"][0] == "from_":
         column = "from"
     found = error.get("input")
-    message = error["msg"]
+    message = validation_message(error)
     if error["type"] == "extra_forbidden":
         message = "unknown column"
     elif error["type"] == "missing":

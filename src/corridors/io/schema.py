@@ -7,6 +7,7 @@ reject what the format (docs/data-format.md) does not allow.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -15,6 +16,16 @@ from corridors.model import LengthSource, Mode, NodeKind, SourceKind, Status
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:--[a-z0-9]+(?:[-_][a-z0-9]+)*)*$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def validation_message(error: Mapping[str, Any]) -> str:
+    """A pydantic error's message without the "Value error, " pydantic puts before our
+    validators' own words.
+
+    >>> validation_message({"msg": "Value error, 'XX' is not a country code"})
+    "'XX' is not a country code"
+    """
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _split(value: Any) -> Any:

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from corridors.errors import Problem, ScenarioError
 from corridors.geo import country_names
 from corridors.io._assemble import border_from_row, link_from_row, node_from_row
-from corridors.io.schema import BorderRow, LinkRow, NodeRow
+from corridors.io.schema import BorderRow, LinkRow, NodeRow, validation_message
 from corridors.model import (
     BorderCrossing,
     Change,
@@ -307,7 +307,7 @@ def _patch_add(builder: _Builder, patch: Patch, path: str) -> None:
         except ValidationError as exc:
             for error in exc.errors():
                 column = ".".join(str(p) for p in error["loc"] if p != "from_") or "row"
-                builder.fail(f"{path}.rows[{i}].{column}", error["msg"])
+                builder.fail(f"{path}.rows[{i}].{column}", validation_message(error))
             continue
         key = (item.id, item.mode) if isinstance(item, BorderCrossing) else item.id
         if key in store:

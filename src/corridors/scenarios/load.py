@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from corridors.errors import Problem, ScenarioError
+from corridors.io.schema import validation_message
 from corridors.scenarios.spec import ScenarioSpec
 
 
@@ -87,7 +88,7 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
         problems = []
         for error in exc.errors():
             path = _loc(tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-"))))
-            message = error["msg"] if error["type"] != "extra_forbidden" else "unknown key"
+            message = validation_message(error) if error["type"] != "extra_forbidden" else "unknown key"
             if path in _UNKNOWN_KEY_HINTS:
                 message += f"; {_UNKNOWN_KEY_HINTS[path]}"
             if error.get("input") is not None and error["type"] not in ("extra_forbidden", "missing") and not isinstance(error["input"], (dict, list)):

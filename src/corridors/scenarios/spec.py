@@ -67,6 +67,11 @@ class Patch(_Spec):
             raise ValueError(f"action {self.action!r} needs a 'where' selector")
         if self.action in ("open", "close") and self.element not in ("link", "border"):
             raise ValueError(f"only links and borders can be opened or closed, not {self.element}s")
+        if self.action == "add" and self.where != Where():
+            raise ValueError("action 'add' takes its elements from 'rows'; it has no 'where' selector")
+        if self.year is not None and self.action != "open":
+            raise ValueError(f"'year' is when an opened element starts carrying traffic: only action 'open' takes it, "
+                             f"not {self.action!r} (the scenario's base year sets the network year)")
         return self
 
 
