@@ -131,3 +131,17 @@ def test_data_check_flags_links_shorter_than_the_great_circle(tiny_path):
     result = run("data", "check", str(tiny_path))
     assert result.exit_code == 1  # the tiny network's schematic coordinates make U 157 km from Q and T
     assert "[q--u--road.distance_km]: 150 km is shorter than the great circle (157.2 km)" in " ".join(result.output.split())
+
+
+def test_compare_writes_a_self_contained_html_report(tmp_path):
+    od = tmp_path / "lanes.csv"
+    od.write_text("id,origin,destination\nmumbai-moscow,Mumbai,Moscow\n")
+    html = tmp_path / "report.html"
+    result = run("compare", "hormuz-closed", "--od", str(od), "--html", str(html))
+    assert result.exit_code == 0, result.output
+    page = html.read_text()
+    assert "hormuz-closed compared with baseline-2025" in page
+    assert "mumbai-moscow" in page and "rerouted" in page  # Hormuz closed moves it off Bandar Abbas
+    assert page.count("<svg") >= 2  # the map of changed routes and a Time/Cost-Distance chart
+    for remote in ('src="http', "src='http", "<link ", "<script"):
+        assert remote not in page

@@ -258,7 +258,7 @@ def compare(
                 table.add_row(a.pair.name, a.status, a.after.route.via_summary() if a.after.route else "no route")
             out.print(table)
     if html:
-        from corridors.io.to_report import comparison_to_html
+        from corridors.analysis.report import comparison_to_html
 
         write_atomic(html, comparison_to_html(result))
         err.print(f"wrote {html}")

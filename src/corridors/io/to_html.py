@@ -11,7 +11,7 @@ from corridors.io._draw import draw_map, figure_bytes
 from corridors.model import Network, SourceKind
 from corridors.routing.result import BorderStep, Leg, Route, TransferStep
 
-_CSS = """
+REPORT_CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1180px;color:#1c2833;padding:0 16px}
 h1{font-size:1.5em;margin-bottom:4px}h2{font-size:1.15em;margin-top:28px;border-bottom:1px solid #d5d8dc}
 .sub{color:#566573;margin-top:0}.kpis{display:flex;gap:28px;margin:14px 0}.kpi b{display:block;font-size:1.4em}
@@ -20,6 +20,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.border td{backgr
 .tag{font-size:.8em;padding:1px 5px;border-radius:3px;background:#eee}.planned{background:#fcf3cf}.assumption{color:#9a7d0a}
 svg{width:100%;height:auto}.src{font-size:.82em}code{font-size:.95em}
 """
+"""Style shared by the HTML route report and the scenario comparison report (analysis.report)."""
 
 
 def _n(value: float, digits: int = 0) -> str:
@@ -91,7 +92,7 @@ def route_to_html(route: Route, network: Network, *, alternatives: tuple[Route, 
     )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>corridors: {escape(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>{REPORT_CSS}</style></head>
 <body>
 <h1>{escape(title)}</h1>
 <p class=sub>Best route by <b>{escape(route.objective)}</b> for one {escape(route.cargo.name)}

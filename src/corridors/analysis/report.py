@@ -8,7 +8,7 @@ from html import escape
 from corridors.analysis.compare import Comparison
 from corridors.analysis.tcd import tcd_series
 from corridors.io._draw import draw_comparison_map, draw_tcd, figure_bytes
-from corridors.io.to_html import _CSS
+from corridors.io.to_html import REPORT_CSS
 
 
 def _svg(fig) -> str:
@@ -63,7 +63,7 @@ def comparison_to_html(comparison: Comparison) -> str:
     changes = "".join(f"<li>{escape(str(ch))}</li>" for ch in scenario.changes if ch not in base.changes)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>corridors: {escape(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head><body>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>{REPORT_CSS}</style></head><body>
 <h1>{escape(title)}</h1>
 <p class=sub>{escape(scenario.description)}</p>
 <div class=kpis><div class=kpi><b>{len(comparison.lanes)}</b>lanes</div><div class=kpi><b>{len(changed)}</b>changed</div>
