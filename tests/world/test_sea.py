@@ -114,11 +114,12 @@ def test_ports_nearest_node(tiny: BaseLayer) -> None:
 def test_chokepoint_file_errors_name_the_entry(tmp_path) -> None:
     path = tmp_path / "cp.yaml"
     path.write_text("chokepoints:\n  - id: a\n    name: A\n    description: d\n    polygons: [[[0, 0], [1, 0]]]\n"
-                    "    geometry: {kind: guess}\n    sources: []\n  - {id: b}\n")
+                    "    geometry: {kind: guess}\n    sources: []\n    basin: 'yes'\n  - {id: b}\n")
     with pytest.raises(DataError) as error:
         load_chokepoints(path)
     text = str(error.value)
     assert "chokepoints[0]" in text and "polygons[0]" in text and "chokepoints[1]" in text and "missing key" in text
+    assert "basin must be true or false, found 'yes'" in text
 
 
 def test_packaged_chokepoints_are_complete() -> None:
@@ -131,6 +132,10 @@ def test_packaged_chokepoints_are_complete() -> None:
         assert all(s.get("title") and (s.get("url") or s.get("where") or s["kind"] == "document") for s in c.sources)
     volga = next(c for c in points if c.id == "volga_don")
     assert volga.extra["vessels"] == "river-sea only" and "season" in volga.extra
+    # the flags that change routing, read from the file rather than keyed in code
+    assert {c.id: (c.closed_by_default, c.inland_waterway, c.basin) for c in points if any(
+        (c.closed_by_default, c.inland_waterway, c.basin))} == {
+        "volga_don": (False, True, False), "bering_arctic": (True, False, False), "red_sea": (False, False, True)}
 
 
 # -- the packaged chokepoints on the real marnet ---------------------------------------------------

@@ -6,6 +6,7 @@ chokepoint's polygons (lon/lat degrees); an edge in no polygon gets -1.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -24,7 +25,8 @@ CHOKEPOINTS_FILE = "world/chokepoints.yaml"
 class Chokepoint:
     """A passage: ``id``, ``name``, ``description``, ``polygons`` ((n, 2) lon/lat rings), how
     the geometry was drawn (``geometry_kind``, ``geometry_reasoning``), ``sources`` (dicts with
-    ``kind``, ``title`` and ``url`` or ``where``) and any other keys as ``extra``."""
+    ``kind``, ``title`` and ``url`` or ``where``), the flags that change how routes treat it
+    (see :data:`FLAGS`) and any other keys as ``extra``."""
 
     id: str
     name: str
@@ -34,6 +36,14 @@ class Chokepoint:
     geometry_reasoning: str
     sources: tuple[dict[str, str], ...]
     extra: dict[str, Any] = field(default_factory=dict)
+    closed_by_default: bool = False
+    inland_waterway: bool = False
+    basin: bool = False
+
+
+FLAGS = ("closed_by_default", "inland_waterway", "basin")
+"""Optional true/false keys of a chokepoint: world routes avoid it unless asked; its lanes are
+costed as inland waterway; it is a basin implied by its passages, never named as a corridor."""
 
 
 def _parse(entry: Any, where: str, problems: list[Problem], file: str) -> Chokepoint | None:
@@ -47,6 +57,9 @@ def _parse(entry: Any, where: str, problems: list[Problem], file: str) -> Chokep
     if missing:
         bad(f"missing key(s) {', '.join(missing)}")
         return None
+    for flag in FLAGS:
+        if not isinstance(entry.get(flag, False), bool):
+            bad(f"{flag} must be true or false, found {entry[flag]!r}")
     rings = []
     for i, ring in enumerate(entry["polygons"] or []):
         array = np.asarray(ring, dtype=np.float64)
@@ -66,12 +79,13 @@ def _parse(entry: Any, where: str, problems: list[Problem], file: str) -> Chokep
     sources = tuple(dict(s) for s in entry["sources"] or [])
     if not sources or any("title" not in s for s in sources):
         bad("sources must be a non-empty list of entries with a title")
-    known = {"id", "name", "description", "polygons", "geometry", "sources"}
+    known = {"id", "name", "description", "polygons", "geometry", "sources", *FLAGS}
     return Chokepoint(
         id=str(entry["id"]), name=str(entry["name"]), description=" ".join(str(entry["description"]).split()),
         polygons=tuple(rings), geometry_kind=str(geometry.get("kind")),
         geometry_reasoning=" ".join(str(geometry.get("reasoning", "")).split()),
         sources=sources, extra={k: v for k, v in entry.items() if k not in known},
+        **{flag: entry.get(flag) is True for flag in FLAGS},
     )
 
 
@@ -102,6 +116,23 @@ def load_chokepoints(path: Path | None = None) -> tuple[Chokepoint, ...]:
     if problems:
         raise DataError(problems)
     return tuple(c for c in parsed if c is not None)
+
+
+@functools.cache
+def packaged_chokepoints() -> tuple[Chokepoint, ...]:
+    """The packaged chokepoints, read once."""
+    return load_chokepoints()
+
+
+def flagged(flag: str) -> frozenset[str]:
+    """Ids of the packaged chokepoints with ``flag`` (one of :data:`FLAGS`) set.
+
+    >>> sorted(flagged("closed_by_default")), sorted(flagged("inland_waterway")), sorted(flagged("basin"))
+    (['bering_arctic'], ['volga_don'], ['red_sea'])
+    """
+    if flag not in FLAGS:
+        raise ValueError(f"unknown chokepoint flag {flag!r}; known: {', '.join(FLAGS)}")
+    return frozenset(c.id for c in packaged_chokepoints() if getattr(c, flag))
 
 
 def tag_edges(lon: np.ndarray, lat: np.ndarray, indptr: np.ndarray, head: np.ndarray,

@@ -33,6 +33,7 @@ import yaml
 from corridors.graph import compile_graph
 from corridors.graph.compile import MultimodalGraph
 from corridors.model import Mode, ModeParameters, Network
+from corridors.world.chokepoints import flagged
 from corridors.world.graphs import SphereIndex
 from corridors.world.layers import BaseLayer
 from corridors.world.marnet import Ports
@@ -251,8 +252,9 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
         values = _line_values(mode, mp, km)
         if name == "sea":
             choke = np.asarray(layer.chokepoint)
-            if "volga_don" in layer.chokepoints:  # marnet's river lanes are inland waterway, not sea
-                river = choke == layer.chokepoints.index("volga_don")
+            rivers = [i for i, c in enumerate(layer.chokepoints) if c in flagged("inland_waterway")]
+            if rivers:  # marnet's river lanes (the Volga-Don) are inland waterway, not sea
+                river = np.isin(choke, rivers)
                 as_river = _line_values(Mode.IWW, params.modes[Mode.IWW], km)
                 values = {k: np.where(river, as_river[k], v) for k, v in values.items()}
             arcs.add(tail, head, ArcKind.BASE, chokepoint=choke, **values)

@@ -14,7 +14,7 @@ import re
 import shutil
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -32,25 +32,29 @@ from corridors.routing.result import Route
 from corridors.routing.router import OVERLAP_LIMIT, PENALTY, ROUNDS_PER_ALTERNATIVE
 from corridors.world._build import WorldRouteBuilder
 from corridors.world.cache import cache_root
+from corridors.world.chokepoints import flagged
 from corridors.world.graphs import SphereIndex
 from corridors.world.multimodal import MODES, WorldGraph, load_crossing_rules
 
-DEFAULT_CLOSED = frozenset({"bering_arctic"})
-"""Chokepoints closed unless asked: marnet's Arctic lanes are not a freight route today."""
+
+def _closed_by_default() -> frozenset[str]:
+    """Chokepoints closed unless asked (``closed_by_default`` in chokepoints.yaml: the Arctic)."""
+    return flagged("closed_by_default")
+
 _COORDS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
 @dataclass(frozen=True)
 class WorldOptions:
     """Objective and rules of a world route. ``closed_chokepoints`` are ids of
-    ``data/world/chokepoints.yaml`` (the Arctic is closed by default)."""
+    ``data/world/chokepoints.yaml`` (by default those it marks ``closed_by_default``: the Arctic)."""
 
     objective: str = "generalized"
     cargo: str = "teu"
     year: int | None = None
     modes: frozenset[Mode] | None = None
     avoid_countries: frozenset[str] = frozenset()
-    closed_chokepoints: frozenset[str] = DEFAULT_CLOSED
+    closed_chokepoints: frozenset[str] = field(default_factory=_closed_by_default)
     value_of_time_usd_per_teu_h: float | None = None
     carbon_price_usd_per_t: float | None = None
 
@@ -65,7 +69,7 @@ class WorldOptions:
         and ``close`` closed. Via, avoid and flow rules have no world counterpart yet."""
         return cls(
             objective=options.objective, cargo=options.cargo, year=options.year, modes=options.modes,
-            avoid_countries=options.avoid_countries, closed_chokepoints=DEFAULT_CLOSED | frozenset(close),
+            avoid_countries=options.avoid_countries, closed_chokepoints=_closed_by_default() | frozenset(close),
             value_of_time_usd_per_teu_h=options.value_of_time_usd_per_teu_h,
             carbon_price_usd_per_t=options.carbon_price_usd_per_t,
         )
@@ -132,7 +136,7 @@ class WorldRouter:
             carbon_price_usd_per_t=params.carbon_price_usd_per_t if carbon is None else carbon,
         )
         ok = w.opens_year <= (options.year or w.atlas.as_of_year)
-        unknown = sorted(set(options.closed_chokepoints) - set(w.chokepoints) - DEFAULT_CLOSED)
+        unknown = sorted(set(options.closed_chokepoints) - set(w.chokepoints) - _closed_by_default())
         if unknown and w.chokepoints:
             raise InvalidOptionError(f"unknown chokepoint(s) {', '.join(unknown)}; known: {', '.join(w.chokepoints)}")
         closed = sum(1 << w.chokepoints.index(name) for name in options.closed_chokepoints if name in w.chokepoints)
@@ -262,8 +266,8 @@ class WorldRouter:
         """What makes a corridor: the chokepoints it passes and the countries it crosses on land."""
         w = self.world
         bits = int(np.bitwise_or.reduce(w.chokepoint_bits[arcs])) if len(arcs) else 0
-        if "red_sea" in w.chokepoints:  # a basin, implied by its passages: not a corridor of its own
-            bits &= ~(1 << w.chokepoints.index("red_sea"))
+        for basin in flagged("basin") & set(w.chokepoints):  # implied by its passages: not a corridor
+            bits &= ~(1 << w.chokepoints.index(basin))
         land = arcs[(w.mode[arcs] == MODES.index(Mode.RAIL)) | (w.mode[arcs] == MODES.index(Mode.ROAD))]
         countries = {w.countries[c] for c in np.unique(w.country[w.head[land]]).tolist() if c >= 0}
         return frozenset({f"chokepoints:{bits}", *countries})
