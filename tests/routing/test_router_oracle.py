@@ -124,6 +124,19 @@ def _weight(objective: str, hours: float, usd: float, co2: float, km: float, car
     }[objective]
 
 
+def _transfer_figures(net: Network, at: str, from_mode: str, to_mode: str, cargo: CargoUnit) -> tuple[float, float, float]:
+    """Hours, USD and kg CO2e of a transfer ("rail 1435 mm" -> "road") or a gauge change
+    ("rail 1435 mm" -> "rail 1520 mm") at node ``at``, from the network's raw parameters."""
+    a, b = Mode(from_mode.split()[0]), Mode(to_mode.split()[0])
+    if a is b:  # a gauge change: the node's own figures, else the parameters' defaults
+        node = net.node_by_id[at]
+        hours = node.gauge_change_time_h if node.gauge_change_time_h is not None else net.parameters.gauge_change_time_h
+        usd = node.gauge_change_cost_usd if node.gauge_change_cost_usd is not None else net.parameters.gauge_change_cost_usd_per_teu
+        return hours, usd * cargo.teu_equivalent, 0.0
+    t = net.parameters.transfer(a, b)
+    return t.time_h, t.cost_usd_per_teu * cargo.teu_equivalent, t.co2e_kg_per_teu * cargo.teu_equivalent
+
+
 def oracle(net: Network, o: str, d: str, objective: str, year: int, avoid: frozenset[str], cargo: CargoUnit, carbon: float):
     """Least weight from ``o`` to ``d`` on a networkx graph of ("arr"|"dep", node, mode, gauge) states:
     links run dep -> arr, staying on runs arr -> dep in the same layer, and at most one transfer or
@@ -209,8 +222,10 @@ def test_router_matches_oracle_and_totals_add_up(net, data):
         for link_id in leg.link_ids:
             h, u, c, k = _figures(net, net.link_by_id[link_id], cargo)
             hours, usd, co2, km = hours + h, usd + u, co2 + c, km + k
-    for t in r.transfers:
-        hours, usd, co2 = hours + t.time_h, usd + t.cost_usd, co2 + t.co2e_kg
+    for t in r.transfers:  # each from the raw parameters, as the oracle prices them
+        h, u, c = _transfer_figures(net, t.at_id, t.from_mode, t.to_mode, cargo)
+        assert (t.time_h, t.cost_usd, t.co2e_kg) == pytest.approx((h, u, c))
+        hours, usd, co2 = hours + h, usd + u, co2 + c
     assert r.time_h == pytest.approx(hours)
     assert r.cost_usd == pytest.approx(usd)
     assert r.co2e_kg == pytest.approx(co2)
