@@ -14,12 +14,13 @@ regions). For each ``rail`` link it routes between the two end nodes on scgraph-
     snap_from_km, snap_to_km, ratio (osm_km / great_circle_km), max_edge_km, verdict, reason
 
 Before routing, graph nodes closer than 0.2 km to each other are joined by an edge of their true
-length: this repairs the false breaks of ~0.1 km that split real lines in the source graphs.
+length (the library's world layers, ``corridors.world.layers``): this repairs the false breaks
+of ~0.1 km that split real lines in the source graphs.
 Each end node is snapped to the nearest graph nodes (up to 16 candidates near it; the pair that
 gives the shortest snap + route + snap is kept, so a station next to a detached fragment of track
 still reaches the main network). ``osm_km`` is the length along the graph between the two snapped
 graph nodes; the snap distances are reported but not added. The routing itself is scipy.sparse.csgraph.dijkstra on a CSR
-matrix built once per graph and cached under ``--cache`` (default ~/.cache/corridors/osm_lengths).
+matrix of the layer, which the library caches (``--cache`` names another folder).
 
 Verdicts
 --------
@@ -43,7 +44,7 @@ published`` keeps rows whose length was taken from a publication.
 With ``--geometry FILE`` a GeoJSON FeatureCollection of the routed LineStrings is written (one
 feature per usable link, property ``link_id`` plus mode/osm_km/verdict; coordinates lon/lat
 rounded to 4 decimals, from the end node through the graph path to the other end node, simplified
-by Douglas-Peucker when longer than 400 points).
+by shapely (Douglas-Peucker) when longer than 400 points).
 
 Licence note
 ------------
@@ -58,34 +59,32 @@ How to run
     .venv/bin/python tools/osm_lengths.py --report out/osm_report.csv \
         [--geometry out/osm_routes.geojson] [--apply] [--modes rail,road] [--only ID,ID]
 
-scgraph itself is not needed at run time: the data modules' ``from scgraph.core import
-GeoGraph`` is satisfied by a stand-in while they are imported (scgraph 3.x has no
-``scgraph.core``). Loading costs ~1-3 s and 0.5-1 GB the first time; later runs read the cache.
+The graphs are the library's world rail and road layers (``corridors.world.layers``: the same
+reading of scgraph-data and the same 0.2 km joins as world routes), from its cache after the
+first build.
 """
 from __future__ import annotations
 
 import argparse
 import csv
-import importlib
 import io
 import json
-import math
 import sys
 import time
-import types
 from pathlib import Path
 
 import numpy as np
+import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
-from scipy.spatial import cKDTree
 
-EARTH_R_KM = 6371.0088
-GRAPHS = {"rail": "world_railways", "road": "world_highways"}
+from corridors.geo import haversine_km
+from corridors.world.graphs import SphereIndex, chord_km, unit_vectors
+from corridors.world.layers import JOIN_KM, build_rail, build_road, load_rail, load_road
+
 OSM_SOURCE = {"rail": "osm_rail", "road": "osm_road"}
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_ATLAS = REPO / "src" / "corridors" / "data" / "atlas"
-CACHE_FORMAT = 1  # bump when the cached arrays change meaning
 
 REPORT_COLUMNS = [
     "link_id", "region", "mode", "status", "from", "to", "distance_km", "length_source",
@@ -94,159 +93,29 @@ REPORT_COLUMNS = [
 ]
 
 
-# --------------------------------------------------------------------------- geometry helpers
-def unit_vectors(lat, lon):
-    lat = np.radians(np.asarray(lat, dtype=float))
-    lon = np.radians(np.asarray(lon, dtype=float))
-    c = np.cos(lat)
-    return np.column_stack([c * np.cos(lon), c * np.sin(lon), np.sin(lat)])
-
-
-def chord_to_km(chord):
-    """Chord length on the unit sphere -> great-circle km."""
-    return 2.0 * EARTH_R_KM * np.arcsin(np.clip(np.asarray(chord) / 2.0, 0.0, 1.0))
-
-
-def km_to_chord(km):
-    return 2.0 * math.sin(km / (2.0 * EARTH_R_KM))
-
-
-def haversine_km(lat1, lon1, lat2, lon2):
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_R_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-def simplify(points, tol):
-    """Douglas-Peucker on lon/lat degrees (fine for drawing). points: (n, 2) array."""
-    n = len(points)
-    if n < 3:
-        return points
-    keep = np.zeros(n, dtype=bool)
-    keep[0] = keep[-1] = True
-    stack = [(0, n - 1)]
-    while stack:
-        i, j = stack.pop()
-        if j <= i + 1:
-            continue
-        a, b = points[i], points[j]
-        seg = points[i + 1:j]
-        ab = b - a
-        norm = float(np.hypot(*ab))
-        if norm == 0.0:
-            d = np.hypot(*(seg - a).T)
-        else:
-            d = np.abs(ab[0] * (seg[:, 1] - a[1]) - ab[1] * (seg[:, 0] - a[0])) / norm
-        k = int(np.argmax(d))
-        if d[k] > tol:
-            m = i + 1 + k
-            keep[m] = True
-            stack.append((i, m))
-            stack.append((m, j))
-    return points[keep]
-
-
 # --------------------------------------------------------------------------- graph loading
-def _import_graph_module(name):
-    """Import scgraph_data.<name> with a stand-in scgraph.core.GeoGraph; returns (graph, nodes)."""
-
-    class _GeoGraph:  # only keeps what the module hands it
-        def __init__(self, graph=None, nodes=None, **_kw):
-            self.graph, self.nodes = graph, nodes
-
-    saved = {k: sys.modules.get(k) for k in ("scgraph", "scgraph.core")}
-    core = types.ModuleType("scgraph.core")
-    core.GeoGraph = _GeoGraph
-    pkg = types.ModuleType("scgraph")
-    pkg.core = core
-    pkg.__path__ = []
-    sys.modules["scgraph"], sys.modules["scgraph.core"] = pkg, core
-    try:
-        mod = importlib.import_module(f"scgraph_data.{name}")
-        return mod.graph, mod.nodes
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                sys.modules.pop(k, None)
-            else:
-                sys.modules[k] = v
-        sys.modules.pop(f"scgraph_data.{name}", None)
-
-
-def _data_version():
-    try:
-        from importlib.metadata import version
-        return version("scgraph-data")
-    except Exception:  # pragma: no cover - metadata missing
-        return "unknown"
-
-
 class RoutingGraph:
-    """CSR adjacency (km) + node coordinates + KD-tree on unit vectors."""
+    """corridors' world rail or road layer (scgraph-data, nodes closer than ``join_km`` joined)
+    as a CSR matrix of km, with a nearest-node index; cached by the library."""
 
-    def __init__(self, name, cache_dir, join_km=0.2, verbose=True):
-        self.name = name
-        cache_dir = Path(cache_dir)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tag = f"{name}-{_data_version()}-join{join_km:g}-v{CACHE_FORMAT}"
-        path = cache_dir / f"{tag}.npz"
+    def __init__(self, mode, cache_dir=None, join_km=JOIN_KM, verbose=True):
         t0 = time.time()
-        if path.exists():
-            z = np.load(path)
-            self.lat, self.lon = z["lat"], z["lon"]
-            self.csr = csr_matrix((z["data"], z["indices"], z["indptr"]), shape=(len(self.lat),) * 2)
-            self.joined = int(z["joined"])
-            how = f"cache {path}"
-        else:
-            graph, nodes = _import_graph_module(name)
-            nodes = np.asarray(nodes, dtype=float)  # [lat, lon]
-            self.lat, self.lon = nodes[:, 0].copy(), nodes[:, 1].copy()
-            rows, cols, vals = [], [], []
-            for i, adj in enumerate(graph):
-                for j, w in adj.items():
-                    if j != i:
-                        rows.append(i)
-                        cols.append(j)
-                        vals.append(w)
-            del graph
-            rows = np.asarray(rows, dtype=np.int32)
-            cols = np.asarray(cols, dtype=np.int32)
-            vals = np.asarray(vals, dtype=float)
-            # join node pairs closer than join_km (false breaks), both directions
-            xyz = unit_vectors(self.lat, self.lon)
-            pairs = cKDTree(xyz).query_pairs(km_to_chord(join_km), output_type="ndarray")
-            self.joined = len(pairs)
-            if len(pairs):
-                d = chord_to_km(np.linalg.norm(xyz[pairs[:, 0]] - xyz[pairs[:, 1]], axis=1))
-                d = np.maximum(d, 1e-3)  # coordinates are rounded to 0.001 deg: never 0 km
-                rows = np.concatenate([rows, pairs[:, 0], pairs[:, 1]]).astype(np.int32)
-                cols = np.concatenate([cols, pairs[:, 1], pairs[:, 0]]).astype(np.int32)
-                vals = np.concatenate([vals, d, d])
-            # zero-km edges between distinct nodes would vanish from a sparse matrix
-            vals = np.maximum(vals, 1e-6)
-            n = len(self.lat)
-            # duplicates (graph edge + join edge): keep the shortest
-            order = np.lexsort((vals, cols, rows))
-            r, c, v = rows[order], cols[order], vals[order]
-            first = np.ones(len(r), dtype=bool)
-            first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
-            self.csr = csr_matrix((v[first], (r[first], c[first])), shape=(n, n))
-            self.csr.sort_indices()
-            np.savez(path, lat=self.lat, lon=self.lon, data=self.csr.data,
-                     indices=self.csr.indices, indptr=self.csr.indptr, joined=self.joined)
-            how = "built from scgraph-data"
-        self.xyz = unit_vectors(self.lat, self.lon)
-        self.tree = cKDTree(self.xyz)
+        if join_km == JOIN_KM:
+            layer = (load_rail if mode == "rail" else load_road)(cache_dir=cache_dir)
+        else:  # another radius than the library's: built afresh, not cached
+            layer = (build_rail if mode == "rail" else build_road)(join_km=join_km)
+        self.lat, self.lon = np.asarray(layer.lat), np.asarray(layer.lon)
+        self.csr = csr_matrix(layer.to_scipy())
+        self.index = SphereIndex(self.lon, self.lat)
         _, self.component = connected_components(self.csr, directed=False)
         if verbose:
-            print(f"[{name}] {len(self.lat)} nodes, {self.csr.nnz} arcs, {self.joined} joined "
-                  f"pairs (<{join_km} km); {how} in {time.time() - t0:.1f} s", file=sys.stderr)
+            print(f"[{mode}] {layer.n_nodes} nodes, {layer.n_edges} arcs (nodes closer than {join_km:g} km "
+                  f"joined) in {time.time() - t0:.1f} s", file=sys.stderr)
 
     def candidates(self, lat, lon, k=16, spread_km=2.0):
         """Nearest graph nodes: the nearest plus those within nearest + spread_km (max k)."""
-        d, idx = self.tree.query(unit_vectors([lat], [lon])[0], k=k)
-        d = chord_to_km(d)
+        d, idx = self.index.tree.query(unit_vectors(np.array([lon]), np.array([lat]))[0], k=k)
+        d = chord_km(d)
         keep = d <= d[0] + spread_km
         return idx[keep], d[keep]
 
@@ -388,9 +257,8 @@ def main(argv=None):
     ap.add_argument("--max-snap", type=float, default=5.0, help="km, per end")
     ap.add_argument("--max-ratio", type=float, default=1.6, help="osm_km / great circle")
     ap.add_argument("--max-chord", type=float, default=150.0, help="km, longest graph edge")
-    ap.add_argument("--join-km", type=float, default=0.2, help="join graph nodes closer than")
-    ap.add_argument("--cache", default=str(Path.home() / ".cache" / "corridors" / "osm_lengths"),
-                    help="folder for built CSRs")
+    ap.add_argument("--join-km", type=float, default=JOIN_KM, help="join graph nodes closer than (km)")
+    ap.add_argument("--cache", default=None, help="cache folder for the world layers (default: the library's)")
     args = ap.parse_args(argv)
 
     atlas = Path(args.atlas)
@@ -433,10 +301,10 @@ def main(argv=None):
             out.update(verdict="no node", reason="node(s) not found: " + ";".join(missing))
             report.append(out)
             continue
-        gc = haversine_km(fa["lat"], fa["lon"], fb["lat"], fb["lon"])
+        gc = float(haversine_km(fa["lon"], fa["lat"], fb["lon"], fb["lat"]))
         out["great_circle_km"] = fmt(gc)
         if mode not in graphs:
-            graphs[mode] = RoutingGraph(GRAPHS[mode], args.cache, args.join_km)
+            graphs[mode] = RoutingGraph(mode, args.cache, args.join_km)
         g = graphs[mode]
         r = g.route((fa["lat"], fa["lon"]), (fb["lat"], fb["lon"]), limit_km=3 * gc + 50)
         out["snap_from_km"], out["snap_to_km"] = fmt(r["snap_a"], 2), fmt(r["snap_b"], 2)
@@ -483,7 +351,7 @@ def main(argv=None):
             coords = np.column_stack([g.lon[r["path"]], g.lat[r["path"]]])
             coords = np.vstack([[fa["lon"], fa["lat"]], coords, [fb["lon"], fb["lat"]]])
             if len(coords) > 400:
-                coords = simplify(coords, 0.002)
+                coords = shapely.get_coordinates(shapely.simplify(shapely.LineString(coords), 0.002))
             features.append({
                 "type": "Feature",
                 "properties": {"link_id": row["id"], "mode": mode, "osm_km": round(km, 1),

@@ -21,6 +21,15 @@ def unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
 
 
+def chord_km(chord: np.ndarray) -> np.ndarray:
+    """Great-circle km of chord lengths between :func:`unit_vectors` points.
+
+    >>> chord_km(np.array([0.0, 2.0])).round(1).tolist()
+    [0.0, 20015.1]
+    """
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.asarray(chord) / 2, 0, 1))
+
+
 class SphereIndex:
     """Nearest of a fixed set of WGS84 points to query points, with great-circle km: a KD-tree
     on unit vectors (right at the poles and across the antimeridian), built once.
@@ -44,7 +53,7 @@ class SphereIndex:
         if self.size == 0 or len(lon) == 0:
             return np.full(len(lon), -1, dtype=np.int64), np.full(len(lon), np.inf)
         chord, idx = self.tree.query(unit_vectors(lon, lat))
-        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0, 1))
+        km = chord_km(chord)
         return np.where(km <= radius_km, idx, -1).astype(np.int64), km
 
 
