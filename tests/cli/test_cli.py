@@ -72,7 +72,7 @@ def test_route_geojson_on_stdout(tiny_args):
         (["route", "p", "u", "--avoid-country", "IR"], "border crossing Q-U road (AZ-AM road) is closed"),
         (["route", "p", "u", "--modes", "rail"], "allowed modes"),
         (["route", "p", "t", "--modes", "rail,plane"], "unknown mode"),
-        (["route", "p", "t", "--cargo", "pallet"], "give teu, feu, truck or t:N"),
+        (["route", "p", "t", "--cargo", "pallet"], "defines no cargo unit 'pallet'; give one of teu, feu, truck"),
         (["route", "p", "t", "--year", "3000"], "give a year from 1900 to 2100"),
         (["route", "p", "p"], "same place"),
         (["route", "p", "t", "--via", "nowhere"], "unknown place, link id or border id 'nowhere'"),

@@ -157,8 +157,10 @@ def test_places_by_name_alias_country_and_coordinates(tiny):
 def test_same_place_and_bad_options_are_errors(tiny):
     with pytest.raises(InvalidOptionError, match="same place"):
         route(tiny, "p", "Port P")
-    with pytest.raises(InvalidOptionError, match="teu, feu, truck or t:N"):
-        RouteOptions(cargo="pallet")
+    with pytest.raises(InvalidOptionError, match=r"neither the name of a cargo unit \(such as teu, feu or truck\) nor t:N"):
+        RouteOptions(cargo="Pallet!")
+    with pytest.raises(InvalidOptionError, match=r"defines no cargo unit 'pallet'; give one of teu, feu, truck"):
+        route(tiny, "p", "t", RouteOptions(cargo="pallet"))
     with pytest.raises(InvalidOptionError, match="objective"):
         RouteOptions(objective="fun")  # type: ignore[arg-type]
     with pytest.raises(InvalidOptionError, match="country code"):
@@ -194,3 +196,17 @@ def test_a_node_that_stops_handling_a_mode_gets_a_topology_of_its_own(tiny):
     r = route(changed, "p", "u", RouteOptions(objective="cost"))
     assert "t" not in [t.at_id for t in r.transfers if t.kind == "transfer"]
     assert r.cost_usd > 912  # the rail-then-road route through T (test above) is gone
+
+
+def test_a_cargo_unit_the_network_defines_is_routable(tiny):
+    """A unit in the network's parameters.yaml, not only the atlas's three: a reefer at 1.5 TEU
+    pays 1.5 times the per-TEU cost of the same route (512 USD by rail, hand-computed above)."""
+    import dataclasses
+
+    from corridors.model import CargoUnit
+
+    reefer = CargoUnit("reefer", 1.5, 12.0, "a 30-foot reefer", ("test-params",))
+    params = dataclasses.replace(tiny.parameters, cargo={**tiny.parameters.cargo, "reefer": reefer})
+    network = dataclasses.replace(tiny, parameters=params)
+    r = route(network, "p", "t", RouteOptions(objective="time", cargo="reefer"))
+    assert r.cost_usd == pytest.approx(1.5 * RAIL_P_T_USD)

@@ -75,7 +75,7 @@ def route(
     avoid_country: Annotated[Optional[list[str]], typer.Option("--avoid-country", help="ISO codes to avoid, comma-separated.")] = None,
     year: Annotated[Optional[int], typer.Option(help="Network year; planned links due by then are usable.")] = None,
     alternatives: Annotated[int, typer.Option(help="Number of materially different routes.", min=1, max=10)] = 1,
-    cargo: Annotated[str, typer.Option(help="teu, feu, truck or t:N (N tonnes of bulk).")] = "teu",
+    cargo: Annotated[str, typer.Option(help="A cargo unit of the network (the atlas: teu, feu, truck) or t:N (N tonnes of bulk).")] = "teu",
     fmt: Annotated[Format, typer.Option("--format", help="Output format on stdout.")] = Format.table,
     geojson: Annotated[Optional[Path], typer.Option("--geojson", help="Also write the route as GeoJSON here.")] = None,
     html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML map report here.")] = None,

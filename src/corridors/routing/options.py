@@ -13,6 +13,7 @@ from corridors.routing.policies import FlowRule
 Objective = Literal["time", "cost", "co2", "distance", "generalized"]
 OBJECTIVES: tuple[str, ...] = get_args(Objective)
 _BULK = re.compile(r"^t:(\d+(?:\.\d+)?)$")
+_UNIT = re.compile(r"^[a-z][a-z0-9_]*$")  # a cargo unit's name in parameters.yaml; the network says which exist
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ class RouteOptions:
         Network year: planned links expected by then are usable (and marked); ``None`` means
         the data's reference year.
     cargo
-        ``teu``, ``feu``, ``truck`` or ``t:N`` (N tonnes of bulk).
+        The name of one of the network's cargo units (the atlas has ``teu``, ``feu`` and
+        ``truck``) or ``t:N`` (N tonnes of bulk).
     value_of_time_usd_per_teu_h, carbon_price_usd_per_t
         Override the network's parameters for the generalized objective.
     rules
@@ -81,9 +83,10 @@ class RouteOptions:
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise InvalidOptionError(f"{name} must be zero or more, got {value}")
-        if not (self.cargo in ("teu", "feu", "truck") or _BULK.match(self.cargo)):
+        if not (_UNIT.match(self.cargo) or _BULK.match(self.cargo)):
             raise InvalidOptionError(
-                f"unknown cargo {self.cargo!r}; give teu, feu, truck or t:N (N tonnes of bulk, e.g. t:500)"
+                f"cargo {self.cargo!r} is neither the name of a cargo unit (such as teu, feu or truck) "
+                "nor t:N (N tonnes of bulk, e.g. t:500)"
             )
 
 
@@ -116,5 +119,6 @@ def _lookup(parameters: Parameters, name: str) -> CargoUnit:
         return parameters.cargo[name]
     except KeyError:
         raise InvalidOptionError(
-            f"the network defines no cargo unit {name!r}; it has: {', '.join(parameters.cargo)}"
+            f"the network defines no cargo unit {name!r}; give one of {', '.join(parameters.cargo)} "
+            "(its parameters.yaml) or t:N (N tonnes of bulk, e.g. t:500)"
         ) from None
