@@ -294,19 +294,18 @@ class ChainWeights:
 
     def exits(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Junctions each node can leave its chain by, and the distance to each: ``(k, 2)`` each."""
-        junction, inside, step, first, last = self._ends(nodes)
-        units = np.stack([
-            np.where(inside, self._backward(first, step), 0.0),
-            np.where(inside, self._forward(step, last), np.inf),
-        ], axis=1)
-        return junction, units
+        return self._offsets(nodes, leaving=True)
 
     def entries(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Junctions each node can be reached from along its chain, and the distance from each."""
+        return self._offsets(nodes, leaving=False)
+
+    def _offsets(self, nodes: np.ndarray, *, leaving: bool) -> tuple[np.ndarray, np.ndarray]:
         junction, inside, step, first, last = self._ends(nodes)
+        to_first, to_last = (self._backward, self._forward) if leaving else (self._forward, self._backward)
         units = np.stack([
-            np.where(inside, self._forward(first, step), 0.0),
-            np.where(inside, self._backward(step, last), np.inf),
+            np.where(inside, to_first(first, step), 0.0),
+            np.where(inside, to_last(step, last), np.inf),
         ], axis=1)
         return junction, units
 
