@@ -144,6 +144,8 @@ def test_a_saved_topology_is_read_back_only_onto_its_own_arcs(tmp_path) -> None:
     assert loaded.path(0, 2)[0] == 5.0 and loaded.distance(2, 0) == np.inf
     with pytest.raises(InvalidOptionError, match="other arcs"):
         CCHRouter.from_saved(3, np.array([2, 1]), np.array([1, 0]), folder)
-    (tmp_path / "chains.npz").write_bytes(b"not a zip")
-    with pytest.raises(InvalidOptionError, match="no readable chains.npz"):
-        CCHRouter.from_saved(*forward, folder)
+    saved = (tmp_path / "chains.npz").read_bytes()
+    for damaged in (b"not a zip", saved[: len(saved) // 2]):  # foreign, or cut short
+        (tmp_path / "chains.npz").write_bytes(damaged)
+        with pytest.raises(InvalidOptionError, match="no readable chains.npz"):
+            CCHRouter.from_saved(*forward, folder)

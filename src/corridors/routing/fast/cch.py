@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zipfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import fields
@@ -190,7 +191,7 @@ class CCHRouter:
                 if str(saved["arcs_sha256"]) != _arcs_checksum(n_nodes, t, h):
                     raise InvalidOptionError(f"saved topology {path} was built on other arcs")
                 chains = Chains(n_nodes=n_nodes, **{f.name: saved[f.name] for f in fields(Chains) if f.name != "n_nodes"})
-        except (OSError, KeyError, ValueError) as err:
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as err:  # missing, foreign or cut short
             raise InvalidOptionError(f"saved topology {path} has no readable {CHAINS_FILE}: {err}") from err
         topology = pyroutingkit.CCHTopology()
         topology.load(str(path))
