@@ -165,3 +165,16 @@ def test_old_preprocessing_caches_are_pruned(tmp_path):
     prune_topologies(tmp_path, keep=4)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [f"cch-10-{a}" for a in range(4)] + [f"cch-10-{a}.sha256" for a in range(4)] + ["cch-10-9.tmp"])
+
+
+def test_a_step_that_takes_time_is_never_free_to_the_router(world, tmp_path):
+    """The engines round weights to 1 m under the distance objective, which would erase the
+    tie-break by time; a 0-km step that takes time (transfers here) weighs one unit instead,
+    so equal-length routes prefer fewer such steps."""
+    router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
+    weights = router.weights(WorldOptions(objective="distance", closed_chokepoints=frozenset()))
+    open_ = np.isfinite(weights)
+    zero_km = open_ & (world.distance_km == 0) & (world.time_h > 0)
+    assert zero_km.sum() >= 4 and np.all(weights[zero_km] == 1e-3)
+    rest = open_ & ~zero_km
+    assert np.allclose(weights[rest], world.distance_km[rest], rtol=0, atol=1e-6)  # lengths untouched

@@ -125,7 +125,14 @@ class WorldRouter:
 
     # weights ------------------------------------------------------------------------------------
     def weights(self, options: WorldOptions) -> np.ndarray:
-        """Weight of every arc for ``options``; ``inf`` where a rule forbids the arc."""
+        """Weight of every arc for ``options``; ``inf`` where a rule forbids the arc.
+
+        The engines round weights to ``resolution`` (1 m, 3.6 s, 0.001 USD or 1 g), far above
+        the objectives' tie-break by time; so a step that takes time but would round to nothing
+        (a border, transfer or gauge change under the distance or CO2e objective) weighs one
+        unit: of two routes equal on the objective, the one with fewer such steps wins, and the
+        objective value counts that unit per step.
+        """
         w = self.world
         params = w.atlas.parameters
         vot, carbon = options.value_of_time_usd_per_teu_h, options.carbon_price_usd_per_t
@@ -135,6 +142,8 @@ class WorldRouter:
             value_of_time_usd_per_teu_h=params.value_of_time_usd_per_teu_h if vot is None else vot,
             carbon_price_usd_per_t=params.carbon_price_usd_per_t if carbon is None else carbon,
         )
+        unit = self._base.resolution
+        weight = np.where((weight < unit / 2) & (w.time_h > 0), unit, weight)
         ok = w.opens_year <= (options.year or w.atlas.as_of_year)
         unknown = sorted(set(options.closed_chokepoints) - set(w.chokepoints) - _closed_by_default())
         if unknown and w.chokepoints:
