@@ -22,12 +22,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.spatial import cKDTree
 
-from corridors.geo import EARTH_RADIUS_KM
 from corridors.model import CargoUnit, Mode, ModeParameters
 from corridors.routing._build import build_route
 from corridors.routing.options import cargo_unit
 from corridors.routing.result import BorderStep, Leg, Route, Step, TransferStep
-from corridors.world.graphs import unit_vectors
+from corridors.world.graphs import chord_km, unit_vectors
 from corridors.world.multimodal import LAYER_SOURCES, MODES, ArcKind, WorldGraph
 
 if TYPE_CHECKING:
@@ -79,7 +78,7 @@ class Namer:
         lon = np.asarray(w.lon[nodes[at]], dtype=np.float64)
         lat = np.asarray(w.lat[nodes[at]], dtype=np.float64)
         chord, near = self.tree.query(unit_vectors(lon, lat))
-        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(chord / 2, 1.0))
+        km = chord_km(chord)
         codes = w.country[nodes[at]].tolist()
         for k, d, i, x, y, code in zip(at.tolist(), km.tolist(), near.tolist(), lon.tolist(), lat.tolist(), codes):
             if d <= self.within_km:
