@@ -142,7 +142,7 @@ def test_a_saved_topology_is_read_back_only_onto_its_own_arcs(tmp_path) -> None:
     loaded = CCHRouter.from_saved(*forward, folder, resolution=1.0)
     loaded.customize(np.array([2.0, 3.0]))
     assert loaded.path(0, 2)[0] == 5.0 and loaded.distance(2, 0) == np.inf
-    with pytest.raises(InvalidOptionError, match="other arcs"):
+    with pytest.raises(InvalidOptionError, match=r"^saved topology .* was built on other arcs$"):
         CCHRouter.from_saved(3, np.array([2, 1]), np.array([1, 0]), folder)
     saved = (tmp_path / "chains.npz").read_bytes()
     for damaged in (b"not a zip", saved[: len(saved) // 2]):  # foreign, or cut short

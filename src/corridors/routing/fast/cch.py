@@ -188,11 +188,12 @@ class CCHRouter:
         t, h = check_arcs(n_nodes, tail, head)
         try:
             with np.load(Path(path, CHAINS_FILE)) as saved:
-                if str(saved["arcs_sha256"]) != _arcs_checksum(n_nodes, t, h):
-                    raise InvalidOptionError(f"saved topology {path} was built on other arcs")
+                built_on = str(saved["arcs_sha256"])
                 chains = Chains(n_nodes=n_nodes, **{f.name: saved[f.name] for f in fields(Chains) if f.name != "n_nodes"})
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as err:  # missing, foreign or cut short
             raise InvalidOptionError(f"saved topology {path} has no readable {CHAINS_FILE}: {err}") from err
+        if built_on != _arcs_checksum(n_nodes, t, h):
+            raise InvalidOptionError(f"saved topology {path} was built on other arcs")
         topology = pyroutingkit.CCHTopology()
         topology.load(str(path))
         if topology.node_count != len(chains.junctions) or topology.arc_count != len(chains.tail):
