@@ -41,7 +41,6 @@ import os
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -175,9 +174,8 @@ class CCHRouter:
         """Write the metric-independent preprocessing to the folder ``path`` (ending in "/"):
         RoutingKit's files and the chains they were built on."""
         self._topology.save(str(path))
-        arrays = {f.name: getattr(self._chains, f.name) for f in fields(Chains) if f.name != "n_nodes"}
         with open(Path(path, CHAINS_FILE), "wb") as file:
-            np.savez(file, arcs_sha256=_arcs_checksum(self.n_nodes, self._tail, self._head), **arrays)
+            np.savez(file, arcs_sha256=_arcs_checksum(self.n_nodes, self._tail, self._head), **self._chains.arrays())
 
     @classmethod
     def from_saved(
@@ -189,7 +187,7 @@ class CCHRouter:
         try:
             with np.load(Path(path, CHAINS_FILE)) as saved:
                 built_on = str(saved["arcs_sha256"])
-                chains = Chains(n_nodes=n_nodes, **{f.name: saved[f.name] for f in fields(Chains) if f.name != "n_nodes"})
+                chains = Chains.from_arrays(n_nodes, len(t), saved)
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as err:  # missing, foreign or cut short
             raise InvalidOptionError(f"saved topology {path} has no readable {CHAINS_FILE}: {err}") from err
         if built_on != _arcs_checksum(n_nodes, t, h):
@@ -337,7 +335,7 @@ class CCHRouter:
             units, _nodes, junction_arcs = self._metric.query(int(chains.junction_of[s]), int(chains.junction_of[t]))
             if units >= pyroutingkit.INF_WEIGHT:
                 return float(self._unreachable(np.array([s]), np.array([t]))[0]), none
-            return units * self.resolution, chains.expand(np.asarray(junction_arcs, dtype=np.int64))
+            return units * self.resolution, chains.expand(np.asarray(junction_arcs, dtype=np.int64)).astype(np.int64)
         exits, entries = cw.leave(s), cw.reach(t)
         best, way = np.inf, None
         if chains.chain_of[s] >= 0 and chains.chain_of[s] == chains.chain_of[t]:

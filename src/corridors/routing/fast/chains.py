@@ -23,7 +23,8 @@ get one of their nodes promoted to junction until every chain joins two distinct
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -58,6 +59,19 @@ class Chains:
     backward: np.ndarray
     chain_of: np.ndarray  # (n,) chain of each chain node, -1 for junctions
     position_of: np.ndarray  # (n,) global position of each chain node in chain_nodes, -1 for junctions
+
+    @classmethod
+    def from_arrays(cls, n_nodes: int, n_arcs: int, arrays: Mapping[str, np.ndarray]) -> Chains:
+        """Chains from their arrays by field name (as :func:`decompose` makes them or a saved copy
+        holds them), as int32 when the graph has fewer than 2**31 nodes and arcs: half the
+        memory and cache traffic of int64."""
+        index = np.int32 if max(n_nodes, n_arcs) < 2**31 else np.int64
+        return cls(n_nodes=n_nodes, **{f.name: np.ascontiguousarray(arrays[f.name], dtype=index)
+                                       for f in fields(cls) if f.name != "n_nodes"})
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays by field name (what :meth:`from_arrays` takes)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "n_nodes"}
 
     def expand(self, junction_arcs: np.ndarray) -> np.ndarray:
         """The input arcs of a path of junction arcs, in order."""
@@ -217,13 +231,14 @@ def _assemble(
     row_of[by_tail] = np.arange(len(by_tail))  # each junction arc's row once sorted by tail
     forward_chains = np.column_stack([row_of[:len(fw)], step_ptr[fw], step_ptr[fw + 1]])
     backward_chains = np.column_stack([row_of[len(fw):len(fw) + len(bw)], step_ptr[bw], step_ptr[bw + 1]])
-    return Chains(
-        n_nodes=n_nodes, junctions=junctions, junction_of=junction_of,
-        tail=junction_of[jt], head=junction_of[jh], arc_ptr=arc_ptr, arc_ids=arc_ids, owner=owner,
-        direct=row_of[len(fw) + len(bw):], forward_chains=forward_chains, backward_chains=backward_chains,
-        node_ptr=node_ptr, chain_nodes=chain_nodes, forward=forward, backward=backward,
-        chain_of=chain_of, position_of=position_of,
-    )
+    arrays = {
+        "junctions": junctions, "junction_of": junction_of, "tail": junction_of[jt], "head": junction_of[jh],
+        "arc_ptr": arc_ptr, "arc_ids": arc_ids, "owner": owner, "direct": row_of[len(fw) + len(bw):],
+        "forward_chains": forward_chains, "backward_chains": backward_chains, "node_ptr": node_ptr,
+        "chain_nodes": chain_nodes, "forward": forward, "backward": backward, "chain_of": chain_of,
+        "position_of": position_of,
+    }
+    return Chains.from_arrays(n_nodes, len(tail), arrays)
 
 
 class _Spans:
