@@ -9,8 +9,11 @@ from __future__ import annotations
 import pytest
 
 from corridors import InvalidOptionError, NoRouteError, RouteOptions, load_atlas, route
+from corridors.errors import ScenarioError
 from corridors.model import Mode
 from corridors.scenarios import apply_scenario, builtin_scenarios, load_scenario, scenario_options
+from corridors.scenarios import builtin as builtin_module
+from corridors.scenarios.builtin import builtin_names
 
 RAIL, ROAD = frozenset({Mode.RAIL}), frozenset({Mode.ROAD})
 
@@ -35,6 +38,7 @@ def test_every_builtin_applies_and_cites_sources(atlas):
                 "am-az-normalisation", "am-tr-border-open", "regional-3plus3-open", "red-sea-closed", "hormuz-closed",
                 "caspian-ferry-disruption", "upper-lars-closed", "avoid-russia", "kars-igdir-nakhchivan-rail"}
     assert required <= set(names)
+    assert names == list(builtin_names())  # every shipped file validates (an invalid one would be left out)
     for scenario in builtin_scenarios():
         applied = apply_scenario(atlas, scenario)
         assert scenario.spec.description.strip()
@@ -125,3 +129,16 @@ def test_kars_igdir_nakhchivan_rail(atlas):
     with pytest.raises(NoRouteError):
         run(atlas, "baseline-2025", "Nakhchivan", "Kars", modes=RAIL)
     assert "TR" in countries(run(atlas, "kars-igdir-nakhchivan-rail", "Nakhchivan", "Kars", modes=RAIL))
+
+
+def test_an_invalid_builtin_is_left_out_alone_and_named_when_asked_for(tmp_path, monkeypatch):
+    """One scenario file that fails used to make every built-in fail to load."""
+    (tmp_path / "good.yaml").write_text(builtin_module.builtin_text("hormuz-closed").replace("name: hormuz-closed", "name: good"))
+    (tmp_path / "bad.yaml").write_text("name: bad\ndescription: d\npatches:\n  - {action: close}\n")
+    found = builtin_module._read_builtins(tmp_path)
+    monkeypatch.setattr(builtin_module, "_builtins", lambda: found)
+    assert [s.name for s in builtin_scenarios()] == ["good"]
+    assert builtin_names() == ("bad", "good")
+    with pytest.raises(ScenarioError, match=r"scenarios/bad.yaml:4 \[patches\[0\]\]: action 'close' needs a 'where' selector"):
+        load_scenario("bad")
+    assert load_scenario("good").name == "good"

@@ -9,8 +9,10 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import logging
 from collections.abc import Mapping
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
 
@@ -19,18 +21,31 @@ from corridors.routing.options import RouteOptions
 from corridors.scenarios.apply import AppliedScenario
 from corridors.scenarios.load import Scenario, parse_scenario, read_scenario
 
+logger = logging.getLogger(__name__)
+
 
 @functools.cache
-def _builtins() -> Mapping[str, tuple[str, Scenario]]:
-    """Name -> (YAML text, validated scenario) of every built-in, sorted by name; read once.
-    Private: the scenarios hold lists and dicts, so the public functions hand out copies."""
-    folder = files("corridors.data").joinpath("scenarios")
-    found = {}
+def _builtins() -> Mapping[str, tuple[str, Scenario | ScenarioError]]:
+    """Name -> (YAML text, validated scenario or its error) of every built-in, sorted by name;
+    read once. Private: the scenarios hold lists and dicts, so the public functions hand out
+    copies."""
+    return MappingProxyType(_read_builtins(files("corridors.data").joinpath("scenarios")))
+
+
+def _read_builtins(folder: Traversable) -> dict[str, tuple[str, Scenario | ScenarioError]]:
+    """Each scenario file of ``folder`` parsed on its own: one that fails keeps its error (and is
+    logged) and leaves the others usable."""
+    found: dict[str, tuple[str, Scenario | ScenarioError]] = {}
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".yaml"):
             text = entry.read_text(encoding="utf-8")
-            found[entry.name.removesuffix(".yaml")] = (text, parse_scenario(text, f"scenarios/{entry.name}"))
-    return MappingProxyType(found)
+            try:
+                parsed: Scenario | ScenarioError = parse_scenario(text, f"scenarios/{entry.name}")
+            except ScenarioError as err:
+                logger.warning("built-in scenario %s is invalid and left out: %s", entry.name, err)
+                parsed = err
+            found[entry.name.removesuffix(".yaml")] = (text, parsed)
+    return found
 
 
 def builtin_names() -> tuple[str, ...]:
@@ -45,8 +60,9 @@ def builtin_text(name: str) -> str | None:
 
 
 def builtin_scenarios() -> list[Scenario]:
-    """Every built-in scenario, sorted by name (copies: changing one changes no later result)."""
-    return [copy.deepcopy(scenario) for _, scenario in _builtins().values()]
+    """Every valid built-in scenario, sorted by name (copies: changing one changes no later
+    result). An invalid one is left out here and raises its own error from :func:`load_scenario`."""
+    return [copy.deepcopy(scenario) for _, scenario in _builtins().values() if isinstance(scenario, Scenario)]
 
 
 def load_scenario(name_or_path: str) -> Scenario:
@@ -57,6 +73,8 @@ def load_scenario(name_or_path: str) -> Scenario:
     if found is None:
         raise ScenarioError([Problem(name_or_path, None, None,
                                      f"no built-in scenario of that name and no such file; built-ins: {', '.join(builtin_names())}")])
+    if isinstance(found[1], ScenarioError):
+        raise ScenarioError(found[1].problems)
     return copy.deepcopy(found[1])
 
 
