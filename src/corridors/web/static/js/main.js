@@ -6,7 +6,7 @@
 import { api } from "./api.js";
 import { openCompare, rerunCompare, selectLane } from "./compare.js";
 import { $, $$, setStatus } from "./dom.js";
-import { fmt } from "./format.js";
+import { fmt, OBJECTIVES } from "./format.js";
 import { attachAutocomplete, describeScenario, loadScenarios } from "./lookups.js";
 import { initMap, showLayersFor } from "./map.js";
 import { openRoute, rerunRoute } from "./route.js";
@@ -62,6 +62,9 @@ async function main() {
     return;
   }
   initMap();
+  for (const select of [$("#objective"), $("#compare-objective")]) {
+    select.replaceChildren(...Object.entries(OBJECTIVES).map(([value, label]) => new Option(label, value)));
+  }
   attachAutocomplete($("#origin"), $("#origin-list"));
   attachAutocomplete($("#destination"), $("#destination-list"));
   initWorldForm();
