@@ -10,6 +10,7 @@ import pytest
 from scipy.sparse.csgraph import dijkstra
 
 from corridors.errors import NoRouteError
+from corridors.model import Mode
 from corridors.geo import haversine_km
 from corridors.world.layers import layer_from_edges
 from corridors.world.marnet import Ports
@@ -109,6 +110,12 @@ def test_atlas_place_to_a_port_over_land_and_sea(world, tmp_path):
     assert r.legs[0].from_name == "Port P, AZ" and r.destination_name == "Kport, TR"
     assert r.time_h == pytest.approx(sum(s.time_h for s in r.steps))
     assert r.cost_usd == pytest.approx(sum(s.cost_usd for s in r.steps))
+    # the route's hours and USD (rebuilt step by step) against the raw figures of the path's arcs
+    options = WorldOptions(objective="distance", closed_chokepoints=frozenset())
+    o, d = router.endpoint("p", "origin"), router.endpoint("Kport", "destination")
+    _, arcs = router._best_path(router._metric(options), o, d)
+    assert r.time_h == pytest.approx(float(world.time_h[arcs].sum()), rel=1e-5)
+    assert r.cost_usd == pytest.approx(float(world.cost_usd[arcs].sum()), rel=1e-5)
     # the legs' km, summed from the arcs, against the router's own least distance (1 m grid)
     assert r.distance_km == pytest.approx(r.objective_value, abs=1e-2)
 
@@ -178,3 +185,14 @@ def test_a_step_that_takes_time_is_never_free_to_the_router(world, tmp_path):
     assert zero_km.sum() >= 4 and np.all(weights[zero_km] == 1e-3)
     rest = open_ & ~zero_km
     assert np.allclose(weights[rest], world.distance_km[rest], rtol=0, atol=1e-6)  # lengths untouched
+
+
+def test_a_coordinate_reports_the_snap_of_the_node_its_route_starts_from(world, tmp_path):
+    """-0.25 N 0 E is 5.6 km from the sea node S0 and 23.4 km from the road node R0. By road the
+    route starts at R0, so its first mile is 23.4 km, not the nearer sea node's 5.6 km."""
+    router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
+    road_km = float(haversine_km(0.0, -0.25, 0.0, -0.04))
+    sea_km = float(haversine_km(0.0, -0.25, 0.0, -0.3))
+    assert sorted(router.endpoint("-0.25,0.0", "origin").snaps_km.round(3)) == sorted([round(road_km, 3), round(sea_km, 3)])
+    r = router.route("-0.25,0.0", "t", WorldOptions(objective="distance", modes=frozenset({Mode.ROAD})))
+    assert r.snaps_km[0] == pytest.approx(road_km, rel=1e-6)

@@ -13,7 +13,7 @@ import hashlib
 import re
 import shutil
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,9 +77,15 @@ class WorldOptions:
 
 @dataclass(frozen=True)
 class _Endpoint:
+    """Where a route may start or end: candidate world nodes and each one's snap distance (km)."""
+
     label: str
     nodes: np.ndarray
-    snap_km: float
+    snaps_km: np.ndarray
+
+    def snap_at(self, node: int) -> float:
+        """The snap distance of the candidate node a route actually used."""
+        return float(self.snaps_km[np.flatnonzero(self.nodes == node)[0]])
 
 
 class WorldRouter:
@@ -89,7 +95,7 @@ class WorldRouter:
         self.world = world
         self._metrics: OrderedDict[WorldOptions, object] = OrderedDict()
         self._builder: WorldRouteBuilder | None = None
-        self._coordinate_snap_km: dict[str, float] = load_crossing_rules()["coordinate_snap_km"]
+        self._coordinate_snap_km: Mapping[str, float] = world.crossing_rules["coordinate_snap_km"]
         self._trees: dict = {}
         self._base = self._preprocess(engine, cache_dir)
 
@@ -189,18 +195,18 @@ class WorldRouter:
             lat, lon = float(coords.group(1)), float(coords.group(2))
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise UnknownPlaceError(query, what="place ('lat,lon' needs -90..90 and -180..180)")
-            nodes, best = [], np.inf
+            nodes, snaps = [], []
             for name in ("road", "rail", "sea"):
                 if name not in w.offsets or name not in w.layers:
                     continue
                 i, km = self._nearest(name, lon, lat)
                 if km <= self._coordinate_snap_km[name]:
                     nodes.append(w.offsets[name] + i)
-                    best = min(best, km)
+                    snaps.append(km)
             if not nodes:
                 radii = ", ".join(f"{name} {km:g} km" for name, km in self._coordinate_snap_km.items())
                 raise UnknownPlaceError(query, what=f"place (no world layer node near enough: {radii} of)")
-            return _Endpoint(f"{lat:.3f}, {lon:.3f}", np.asarray(nodes), best)
+            return _Endpoint(f"{lat:.3f}, {lon:.3f}", np.asarray(nodes), np.asarray(snaps))
         try:
             node = resolve_place(w.atlas, query).node
         except UnknownPlaceError:
@@ -215,10 +221,10 @@ class WorldRouter:
                 return dataclasses.replace(self.endpoint(f"{lat},{lon}", role), label=label)
             sea_layer = w.layers["sea"]
             snap = float(haversine_km(lon, lat, sea_layer.lon[sea], sea_layer.lat[sea]))
-            return _Endpoint(label, np.asarray([w.offsets["sea"] + sea]), snap)
+            return _Endpoint(label, np.asarray([w.offsets["sea"] + sea]), np.asarray([snap]))
         g = w.atlas_graph
         states = g.departures(node.id) if role == "origin" else g.arrivals(node.id)
-        return _Endpoint(node.label, states.astype(np.int64) + w.offsets["atlas"], 0.0)
+        return _Endpoint(node.label, states.astype(np.int64) + w.offsets["atlas"], np.zeros(len(states)))
 
     # routing ------------------------------------------------------------------------------------
     def route(self, origin: str, destination: str, options: WorldOptions | None = None) -> Route:
@@ -269,7 +275,13 @@ class WorldRouter:
     def _build(self, arcs, options: WorldOptions, o: _Endpoint, d: _Endpoint, value: float) -> Route:
         if self._builder is None:
             self._builder = WorldRouteBuilder(self.world)
-        return self._builder.build(arcs, options, o.label, d.label, value, (o.snap_km, d.snap_km))
+        w = self.world
+        if len(arcs):
+            start, end = int(w.tail[arcs[0]]), int(w.head[arcs[-1]])
+        else:  # origin and destination meet at a node they share
+            start = end = int(np.intersect1d(o.nodes, d.nodes)[0])
+        snaps = (o.snap_at(start), d.snap_at(end))
+        return self._builder.build(arcs, options, o.label, d.label, value, snaps)
 
     def _signature(self, arcs: np.ndarray) -> frozenset:
         """What makes a corridor: the chokepoints it passes and the countries it crosses on land."""
@@ -386,7 +398,7 @@ def load_world(
     for name in layers:
         say(f"loading the world {name} layer")
         built[name] = loaders[name](cache_dir=cache_dir)
-    radius = load_crossing_rules()["port_sea_km"]
+    radius = load_crossing_rules()["port_sea_km"]  # the rules build_world_graph applies below
     ports = read_ports(lon=built["sea"].lon, lat=built["sea"].lat, radius_km=radius) if "sea" in built else None
     say("stitching the atlas over the world layers")
     world = build_world_graph(atlas, built, ports)
