@@ -12,15 +12,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.spatial import cKDTree
 
-from corridors.geo import EARTH_RADIUS_KM
+from corridors.geo import haversine_km
 from corridors.model import Mode
 from corridors.routing._build import build_route
 from corridors.routing.options import cargo_unit
 from corridors.routing.result import BorderStep, Leg, Route, TransferStep
 from corridors.world._build import Namer, WorldRouteBuilder, _ordered_distinct, _run_sums
-from corridors.world.graphs import unit_vectors
 from corridors.world.marnet import Ports
 from corridors.world.multimodal import MODES, ArcKind, WorldGraph, build_world_graph
 from corridors.world.router import WorldOptions, WorldRouter
@@ -54,15 +52,16 @@ class ReferenceNamer:
             names += [f"{name}, {cc}" for name, cc in zip(world.ports.name, world.ports.country)]
             lons, lats = lons + list(world.ports.lon), lats + list(world.ports.lat)
         self.names = names
-        self.tree = cKDTree(unit_vectors(np.asarray(lons, float), np.asarray(lats, float)))
+        self.lons, self.lats = np.asarray(lons, float), np.asarray(lats, float)
 
     def __call__(self, node: int) -> str:
         w = self.world
         if _LAYER_NAMES[w.layer[node]] == "atlas":
             return w.atlas.nodes[w.atlas_graph.state_node[w.ref[node]]].label
         lon, lat = float(w.lon[node]), float(w.lat[node])
-        chord, i = self.tree.query(unit_vectors(np.asarray([lon]), np.asarray([lat]))[0])
-        km = 2 * EARTH_RADIUS_KM * np.arcsin(min(chord / 2, 1.0))
+        distances = haversine_km(lon, lat, self.lons, self.lats)  # brute force, not the builder's KD-tree
+        i = int(np.argmin(distances))
+        km = float(distances[i])
         if km <= self.within_km:
             return self.names[i] if km < 1 else f"near {self.names[i]}"
         code = w.country[node]
@@ -321,7 +320,7 @@ def test_router_routes_equal_the_reference(world: WorldGraph, router: WorldRoute
         dist = metric.matrix(o.nodes, d.nodes)
         i, j = np.unravel_index(np.argmin(dist), dist.shape)
         value, arcs = metric.path(int(o.nodes[i]), int(d.nodes[j]))
-        assert_same_route(got, reference_build(world, arcs, options, o.label, d.label, value, (o.snap_km, d.snap_km)))
+        assert_same_route(got, reference_build(world, arcs, options, o.label, d.label, value, (float(o.snaps_km[i]), float(d.snaps_km[j]))))
 
 
 def test_batch_names_equal_one_by_one(world: WorldGraph) -> None:

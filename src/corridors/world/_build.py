@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from corridors.model import CargoUnit, Mode, ModeParameters
 from corridors.routing._build import build_route
 from corridors.routing.options import cargo_unit
 from corridors.routing.result import BorderStep, Leg, Route, Step, TransferStep
-from corridors.world.graphs import chord_km, unit_vectors
+from corridors.world.graphs import SphereIndex
 from corridors.world.multimodal import LAYER_SOURCES, MODES, ArcKind, WorldGraph
 
 if TYPE_CHECKING:
@@ -61,7 +60,7 @@ class Namer:
             names += [f"{name}, {cc}" for name, cc in zip(world.ports.name, world.ports.country)]
             lons, lats = lons + list(world.ports.lon), lats + list(world.ports.lat)
         self.labels = names
-        self.tree = cKDTree(unit_vectors(np.asarray(lons, float), np.asarray(lats, float)))
+        self.index = SphereIndex(np.asarray(lons, float), np.asarray(lats, float))
 
     def names(self, nodes: np.ndarray) -> list[str]:
         """Names of ``nodes``: one KD-tree query for all those not on the atlas."""
@@ -77,8 +76,7 @@ class Namer:
             return found
         lon = np.asarray(w.lon[nodes[at]], dtype=np.float64)
         lat = np.asarray(w.lat[nodes[at]], dtype=np.float64)
-        chord, near = self.tree.query(unit_vectors(lon, lat))
-        km = chord_km(chord)
+        near, km = self.index.nearest(lon, lat)
         codes = w.country[nodes[at]].tolist()
         for k, d, i, x, y, code in zip(at.tolist(), km.tolist(), near.tolist(), lon.tolist(), lat.tolist(), codes):
             if d <= self.within_km:
