@@ -50,6 +50,21 @@ def test_compare_lanes_and_country_transit(tiny):
     assert result.to_dict()["lanes"][0]["status"] == "rerouted"
 
 
+def test_annual_figures_count_shipments_of_the_lanes_cargo(tiny):
+    """100 TEU a year in FEU is 50 shipments of twice the TEU revenue: the same 100 x 466 USD a
+    year through Iran as the TEU lane above, not twice it."""
+    lanes = [Lane("pu", "p", "u", cargo="feu", volume_teu_per_year=100.0)]
+    options = RouteOptions(objective="cost")
+    result = compare(base_case(tiny, options), scenario_case(tiny, CLOSE_RS, options), lanes)
+    iran = next(c for c in result.countries if c.country == "IR")
+    assert iran.transit_revenue_usd_per_unit[0] == pytest.approx(2 * 466)
+    assert iran.transit_revenue_usd_per_year[0] == pytest.approx(100 * 466)
+    ranked = criticality(base_case(tiny, options), lanes)
+    rs = next(c for c in ranked if c.element == "r--s")
+    assert rs.extra_cost_usd == pytest.approx(2 * (1250 - 912))  # one FEU shipment
+    assert rs.extra_cost_usd_per_year == pytest.approx(50 * 2 * (1250 - 912))
+
+
 def test_criticality_ranks_by_damage(tiny):
     lanes = [Lane("pt", "p", "t"), Lane("pu", "p", "u")]
     ranked = criticality(base_case(tiny, RouteOptions(objective="time")), lanes)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from corridors.analysis.attribution import country_shares
 from corridors.analysis.cases import Case, LaneResult, route_lanes
-from corridors.analysis.lanes import AccessPair, Lane
+from corridors.analysis.lanes import AccessPair, Lane, shipments_per_year
 from corridors.graph import compile_graph
 
 COST_TOLERANCE_USD = 0.5
@@ -146,15 +146,15 @@ def _country_totals(results: list[LaneResult], network) -> dict[str, list[float]
     for result in results:
         if result.route is None:
             continue
-        volume = result.lane.volume_teu_per_year or 0.0
+        shipments = shipments_per_year(result.lane, result.route)
         for share in country_shares(result.route, graph).values():
             if not share.transit:
                 continue
             t = totals[share.country]
             t[0] += share.tonne_km
             t[1] += share.revenue_usd
-            t[2] += share.tonne_km * volume
-            t[3] += share.revenue_usd * volume
+            t[2] += share.tonne_km * shipments
+            t[3] += share.revenue_usd * shipments
             t[4] += 1
     return totals
 

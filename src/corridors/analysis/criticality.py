@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from corridors.analysis.cases import Case, LaneResult, route_lane, route_lanes
-from corridors.analysis.lanes import Lane
+from corridors.analysis.lanes import Lane, shipments_per_year
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def criticality(case: Case, lanes: list[Lane], *, progress=None) -> list[Critica
                 continue
             extra_cost += after.route.cost_usd - result.route.cost_usd
             extra_time += after.route.time_h - result.route.time_h
-            per_year += (after.route.cost_usd - result.route.cost_usd) * (result.lane.volume_teu_per_year or 0.0)
+            per_year += (after.route.cost_usd - result.route.cost_usd) * shipments_per_year(result.lane, result.route)
         if kind == "link":
             name = element
         else:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from corridors.errors import DataError, Problem
 from corridors.model import Mode
+from corridors.routing.result import Route
 
 SOURCES = "sources.csv"
 """The file, next to a lane file, that its ``volume_source_ids`` refer to."""
@@ -31,6 +32,12 @@ class Lane:
     volume_teu_per_year: float | None = None
     volume_source_ids: tuple[str, ...] = ()
     notes: str = ""
+
+
+def shipments_per_year(lane: Lane, route: Route) -> float:
+    """Shipments a year on ``lane``: its TEU a year over the TEU of one shipment of its cargo
+    (an FEU lane of 100 TEU a year is 50 shipments); 0 where no sourced volume exists."""
+    return (lane.volume_teu_per_year or 0.0) / route.cargo.teu_equivalent
 
 
 @dataclass(frozen=True)
