@@ -3,31 +3,35 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it over
-    ``path`` in one step. Returns the path written."""
+def write_atomic(path: str | os.PathLike[str], data: str | bytes | Callable[[BinaryIO], object]) -> Path:
+    """Write ``data`` (text, bytes, or a function that writes to the open binary file) to a
+    temporary file beside ``path``, flush it to disk, then rename it over ``path`` in one step.
+    A new file gets the usual permissions (0666 less the umask), a replaced one keeps its own.
+    Returns the path written."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    if callable(data):
+        write = data
+    else:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        write = lambda f: f.write(raw)  # noqa: E731
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the kernel applies the umask
     try:
-        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o777)
         with os.fdopen(fd, "wb") as f:
-            f.write(raw)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return target
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

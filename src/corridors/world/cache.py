@@ -21,15 +21,14 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
+from corridors.io._atomic import write_atomic
 from corridors.world.layers import BaseLayer
 
 log = logging.getLogger(__name__)
@@ -122,28 +121,14 @@ def _read(npz: Path, sidecar: Path, key: str) -> BaseLayer | str:
         return f"unreadable ({error})"
 
 
-def _atomic_write(target: Path, write: Callable[[Any], None]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the cache is shared like any other file
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_layer(layer: BaseLayer, npz: Path, sidecar: Path, key: str) -> None:
     """Write ``layer`` to ``npz`` and its key and checksum to ``sidecar``, each atomically."""
     meta = np.frombuffer(json.dumps(layer.meta(), sort_keys=True).encode("utf-8"), dtype=np.uint8)
     arrays = {name: np.ascontiguousarray(a) for name, a in layer.arrays().items()}
-    _atomic_write(npz, lambda f: np.savez(f, **arrays, **{_META: meta}))
+    write_atomic(npz, lambda f: np.savez(f, **arrays, **{_META: meta}))
     record = {"key": key, "sha256": _sha256(npz), "bytes": npz.stat().st_size, "format": FORMAT_VERSION,
               "written_utc": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    _atomic_write(sidecar, lambda f: f.write(json.dumps(record, indent=1).encode("utf-8")))
+    write_atomic(sidecar, json.dumps(record, indent=1))
 
 
 def cached_layer(name: str, build: Callable[[], BaseLayer], *, key: Mapping[str, object] | None = None,
