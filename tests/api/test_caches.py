@@ -64,6 +64,7 @@ def test_a_cached_geojson_route_keeps_its_media_type(client):
     assert first.content == again.content
     as_json = client.get("/api/route", params={**params, "format": "json"})
     assert as_json.headers["content-type"] == client.get("/api/route", params={**params, "format": "json"}).headers["content-type"]
+    assert as_json.headers["content-type"].startswith("application/json")
 
 
 WORLD_SCENARIO = """name: world-options

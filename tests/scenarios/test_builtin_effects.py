@@ -63,10 +63,9 @@ def test_nakhchivan_rail_links(atlas):
 def test_extraterritorial_zangezur_cuts_iran_armenia_at_meghri(atlas):
     before = run(atlas, "baseline-2025", "Tehran", "Yerevan", modes=ROAD)
     assert [(b.from_country, b.to_country) for b in before.border_crossings] == [("IR", "AM")]
-    try:
-        after = run(atlas, "zangezur-extraterritorial", "Tehran", "Yerevan", modes=ROAD)
-    except NoRouteError:
-        return
+    after = run(atlas, "zangezur-extraterritorial", "Tehran", "Yerevan", modes=ROAD)
+    # Meghri closed, and Armenia's borders with Azerbaijan and Turkey shut: round by Turkey and Georgia
+    assert [(b.from_country, b.to_country) for b in after.border_crossings] == [("IR", "TR"), ("TR", "GE"), ("GE", "AM")]
     assert after.distance_km > before.distance_km
     assert ("IR", "AM") not in [(b.from_country, b.to_country) for b in after.border_crossings]
 
