@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from corridors.geo import EARTH_RADIUS_KM, haversine_km
+from corridors.routing.fast._common import cheapest_arcs
 
 
 def unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -77,15 +78,8 @@ def symmetric_csr(
     t = np.concatenate([tail[keep], head[keep]])
     h = np.concatenate([head[keep], tail[keep]])
     w = np.concatenate([length[keep], length[keep]])
-    # sort by (tail, head, length) and keep the first (shortest) of each (tail, head)
-    order = np.lexsort((w, h, t))
-    t, h, w = t[order], h[order], w[order]
-    first = np.ones(len(t), dtype=bool)
-    first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
-    t, h, w = t[first], h[first], w[first]
-    indptr = np.zeros(n_nodes + 1, dtype=np.int64)
-    np.cumsum(np.bincount(t, minlength=n_nodes), out=indptr[1:])
-    return indptr, h.astype(np.int32), w.astype(np.float32)
+    indptr, kept = cheapest_arcs(n_nodes, t, h, w)
+    return indptr, h[kept].astype(np.int32), w[kept].astype(np.float32)
 
 
 def close_pairs(lon: np.ndarray, lat: np.ndarray, radius_km: float) -> np.ndarray:

@@ -78,3 +78,20 @@ def quantise(weights: np.ndarray, n_arcs: int, resolution: float) -> np.ndarray:
     if np.isnan(w).any() or (w < 0).any():
         raise InvalidOptionError("weights must be >= 0 (inf closes an arc); found NaN or a negative value")
     return np.rint(w / resolution)
+
+
+def cheapest_arcs(n_nodes: int, tail: np.ndarray, head: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The cheapest arc of each (tail, head) pair as CSR: ``indptr`` (int64, ``n_nodes + 1``) and
+    the indices of the kept arcs into the inputs, sorted by tail, then head.
+
+    >>> ptr, arcs = cheapest_arcs(3, np.array([0, 1, 0, 1]), np.array([1, 2, 1, 0]), np.array([5.0, 1.0, 2.0, 3.0]))
+    >>> ptr.tolist(), arcs.tolist()
+    ([0, 1, 3, 3], [2, 3, 1])
+    """
+    order = np.lexsort((weight, head, tail))
+    t, h = tail[order], head[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
+    indptr = np.zeros(n_nodes + 1, dtype=np.int64)
+    np.cumsum(np.bincount(t[first], minlength=n_nodes), out=indptr[1:])
+    return indptr, order[first]

@@ -7,14 +7,12 @@ scgraph's world railways, 212k nodes, in ``bench/bench_world.py``). It is exact 
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from corridors.errors import InvalidOptionError
-from corridors.routing.fast._common import check_arcs, check_nodes, quantise
+from corridors.routing.fast._common import cheapest_arcs, check_arcs, check_nodes, quantise
 
 _CHUNK = 64
 """Sources searched per scipy call in :meth:`ScipyRouter.matrix` (caps memory at 64 x n floats)."""
@@ -62,19 +60,12 @@ class ScipyRouter:
 
     def _compile(self) -> None:
         open_ = np.flatnonzero(np.isfinite(self._weights))
-        w = self._weights[open_]
-        # cheapest arc first within each (tail, head) pair, then keep the first of each pair
-        order = np.lexsort((w, self._head[open_], self._tail[open_]))
-        arcs = open_[order]
-        t, h = self._tail[arcs], self._head[arcs]
-        first = np.ones(len(arcs), dtype=bool)
-        first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
-        arcs, t, h = arcs[first], t[first], h[first]
-        indptr = np.zeros(self.n_nodes + 1, dtype=np.int64)
-        np.cumsum(np.bincount(t, minlength=self.n_nodes), out=indptr[1:])
+        indptr, kept = cheapest_arcs(self.n_nodes, self._tail[open_], self._head[open_], self._weights[open_])
+        arcs = open_[kept]
         # explicit zeros are arcs for csgraph; keep them from being pruned by storing as-is
-        self._matrix = csr_matrix((self._weights[arcs], h, indptr), shape=(self.n_nodes, self.n_nodes))
+        self._matrix = csr_matrix((self._weights[arcs], self._head[arcs], indptr), shape=(self.n_nodes, self.n_nodes))
         self._entry_arc = arcs
+        self._entry_key = self._tail[arcs] * self.n_nodes + self._head[arcs]  # sorted: CSR order
 
     def _csr(self) -> csr_matrix:
         if self._matrix is None:
@@ -97,14 +88,9 @@ class ScipyRouter:
         nodes = [t]
         while nodes[-1] != s:
             nodes.append(int(pred[nodes[-1]]))
-        nodes.reverse()
-        arcs = [self._arc(u, v) for u, v in pairwise(nodes)]
-        return float(dist[t]) * self.resolution, np.asarray(arcs, dtype=np.int64)
-
-    def _arc(self, u: int, v: int) -> int:
-        matrix = self._csr()
-        lo, hi = matrix.indptr[u], matrix.indptr[u + 1]
-        return int(self._entry_arc[lo + int(np.flatnonzero(matrix.indices[lo:hi] == v)[0])])
+        nodes = np.asarray(nodes[::-1], dtype=np.int64)
+        arcs = self._entry_arc[np.searchsorted(self._entry_key, nodes[:-1] * self.n_nodes + nodes[1:])]
+        return float(dist[t]) * self.resolution, arcs.astype(np.int64)
 
     def matrix(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """Least distances ``(len(sources), len(targets))``, ``inf`` where unreachable."""
