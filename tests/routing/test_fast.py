@@ -89,6 +89,10 @@ def test_resolution_rounds_weights(engine: str) -> None:
     router.customize(np.array([1.2344, 0.0004]))
     assert router.distance(0, 2) == pytest.approx(1.234, abs=1e-12)
     assert router.path(2, 0) == (float("inf"), pytest.approx(np.empty(0)))
+    assert len(router.path(2, 0)[1]) == 0
+    reference = ScipyRouter.build(3, np.array([0, 1]), np.array([1, 2]))  # the same answer, bit for bit
+    reference.customize(np.array([1.2344, 0.0004]))
+    assert router.distance(0, 2) == reference.distance(0, 2) and router.distance(0, 1) == reference.distance(0, 1)
 
 
 @pytest.mark.skipif(not has_cch(), reason="pyroutingkit missing")
@@ -179,3 +183,37 @@ def test_cch_on_chained_grid_equals_dijkstra(workers: int) -> None:
         d, arcs = router.path(s, t)
         assert d == want[sources.tolist().index(s), targets.tolist().index(t)]
         check_path(tail, head, w, s, t, d, arcs)
+
+
+@pytest.mark.skipif(not has_cch(), reason="pyroutingkit missing")
+def test_a_helper_metric_that_fails_is_left_out_then_customised_in_full() -> None:
+    """A background metric whose customisation raised must not answer matrices on stale weights:
+    it is left out, its error comes out of settle(), and the next update customises it in full."""
+    n, tail, head, w, lat, lon = subdivided_grid(6, seed=4)
+    router = CCHRouter.build(n, tail, head, latitude=lat, longitude=lon, resolution=1.0, workers=2)
+
+    class FailsOnce:
+        def __init__(self, metric):
+            self.metric, self.failed = metric, False
+
+        def customize(self, weights, threads):
+            if not self.failed:
+                self.failed = True
+                raise RuntimeError("out of memory")
+            return self.metric.customize(weights, threads)
+
+        def __getattr__(self, name):
+            return getattr(self.metric, name)
+
+    router._metrics[1] = FailsOnce(router._metrics[1])
+    router.customize(w)
+    with pytest.raises(RuntimeError, match="out of memory"):
+        router.settle()
+    nodes = np.arange(n)
+    assert np.array_equal(router.matrix(nodes, nodes), floyd_warshall(n, tail, head, w))
+    w2 = w.copy()
+    w2[:5] = 1000.0
+    router.update(np.arange(5), w2[:5])
+    router.settle()  # the helper was customised afresh this time
+    assert len(router._ready()) == 2
+    assert np.array_equal(router.matrix(nodes, nodes), floyd_warshall(n, tail, head, w2))

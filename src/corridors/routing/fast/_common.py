@@ -3,9 +3,10 @@
 Both engines quantise weights to integer multiples of ``resolution`` before searching, so they
 answer the same question exactly and agree with each other to the last bit: a distance is
 ``k * resolution`` for an integer ``k`` (the exact least sum of the rounded weights). Compared
-with Dijkstra on the raw float weights, a distance differs by at most
-``n_arcs_on_path * resolution / 2``; with ``resolution=1e-3`` on km weights that is half a metre
-per arc, and weights already given in whole metres are exact.
+with Dijkstra on the raw float weights, a distance differs by at most ``n * resolution / 2``,
+``n`` the larger arc count of the two least paths (on rounded and on raw weights); with
+``resolution=1e-3`` on km weights that is half a metre per arc, and weights already given in
+whole metres are exact.
 """
 
 from __future__ import annotations

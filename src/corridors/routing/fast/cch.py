@@ -21,7 +21,9 @@ its path): world railways (212k nodes, 52k junctions) 1.0 s, 0.01 s and 0.15 ms;
 A router may keep several metrics (``workers``, at most four) so that a matrix runs its sources
 on several cores, as pandana's does with OpenMP. The first metric is customised before
 :meth:`CCHRouter.customize` returns and answers every point-to-point query; the others are
-customised in the background and join a matrix once they are ready, never delaying an answer.
+customised in the background and join a matrix once they are ready, never delaying a
+point-to-point answer. A helper whose customisation failed is left out of matrices, customised
+in full at the next update, and its error is raised by :meth:`settle`.
 
 pyroutingkit works on ``uint32`` weights and treats ``INF_WEIGHT = 2**31 - 1`` as a closed arc;
 any path whose length reaches ``INF_WEIGHT`` is reported unreachable (stored sums never wrap:
@@ -130,8 +132,7 @@ class CCHRouter:
         self._metrics = [pyroutingkit.CCHMetric(topology) for _ in range(self.workers)]
         self._metric = self._metrics[0]
         self._pending: list[Future] = []  # the other metrics' customisation, running in the background
-        self._weights = np.full(len(tail), float(pyroutingkit.INF_WEIGHT))
-        self._customized = False
+        self._weights: np.ndarray | None = None  # quantised weights, once customised
 
     @classmethod
     def build(
@@ -235,17 +236,17 @@ class CCHRouter:
             )
         return np.full(len(sources), np.inf)
 
-    def customize(self, weights: np.ndarray, *, threads: int = 0) -> None:
-        """Set every arc's weight (``inf`` closes it); ``threads > 0`` customises in parallel."""
+    def customize(self, weights: np.ndarray) -> None:
+        """Set every arc's weight (``inf`` closes it)."""
         w = quantise(weights, len(self._tail), self.resolution)
         chain_weights = ChainWeights(self._chains, w)
         units = chain_weights.junction_weights()
         self._check_range(w, chain_weights, units)
         full = self._to_uint32(units)
-        self.settle()
-        self._metric.customize(full, threads)
+        wait(self._pending)  # each helper is customised afresh, whether its last work failed or not
+        self._metric.customize(full, 0)
         self._pending = [_background(m.customize, full, 0) for m in self._metrics[1:]]
-        self._weights, self._chain_weights, self._customized = w, chain_weights, True
+        self._weights, self._chain_weights = w, chain_weights
 
     def update(self, arcs: np.ndarray, weights: np.ndarray) -> None:
         """Change a few arcs' weights (``inf`` closes them) by partial customisation."""
@@ -258,22 +259,28 @@ class CCHRouter:
         self._check_range(w, chain_weights, units)
         owners = np.unique(self._chains.owner[a])
         owners = owners[owners >= 0]
-        ids, values = owners.astype(np.uint32), self._to_uint32(units[owners])
-        self.settle()
+        full = self._to_uint32(units)
+        ids, values = owners.astype(np.uint32), full[owners]
+        wait(self._pending)
         self._metric.update_weights(ids, values)
-        self._pending = [_background(m.update_weights, ids, values) for m in self._metrics[1:]]
+        self._pending = [  # a helper whose last work failed holds stale weights: customise it in full
+            _background(m.update_weights, ids, values) if f.exception() is None else _background(m.customize, full, 0)
+            for m, f in zip(self._metrics[1:], self._pending)
+        ]
         self._weights, self._chain_weights = w, chain_weights
 
     def settle(self) -> None:
-        """Wait until every metric holds the current weights (a matrix then runs on all of them)."""
-        wait(self._pending)
+        """Wait until every metric holds the current weights (a matrix then runs on all of them);
+        raises what a helper metric's customisation raised."""
+        for future in self._pending:
+            future.result()
 
     def _ready(self) -> list:
         """The metrics customised for the current weights: the first, and each finished helper."""
         return [self._metric, *(m for m, f in zip(self._metrics[1:], self._pending) if f.done() and f.exception() is None)]
 
     def _check_customized(self) -> None:
-        if not self._customized:
+        if self._weights is None:
             raise InvalidOptionError("call customize(weights) before querying")
 
     def distance(self, source: int, target: int) -> float:

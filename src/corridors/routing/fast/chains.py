@@ -63,9 +63,8 @@ class Chains:
     @classmethod
     def from_arrays(cls, n_nodes: int, n_arcs: int, arrays: Mapping[str, np.ndarray]) -> Chains:
         """Chains from their arrays by field name (as :func:`decompose` makes them or a saved copy
-        holds them), as int32 when the graph has fewer than 2**31 nodes and arcs: half the
-        memory and cache traffic of int64."""
-        index = np.int32 if max(n_nodes, n_arcs) < 2**31 else np.int64
+        holds them), as int32 when every index fits: half the memory and cache traffic of int64."""
+        index = np.int32 if n_nodes + 2 * n_arcs < 2**31 else np.int64  # chain_nodes repeats junctions
         return cls(n_nodes=n_nodes, **{f.name: np.ascontiguousarray(arrays[f.name], dtype=index)
                                        for f in fields(cls) if f.name != "n_nodes"})
 
@@ -246,8 +245,8 @@ class _Spans:
 
     def __init__(self, step_weights: np.ndarray) -> None:
         closed = np.isinf(step_weights)
-        self.open_sum = np.zeros(len(step_weights) + 1)  # prefix sums of the open steps
-        np.cumsum(np.where(closed, 0.0, step_weights), out=self.open_sum[1:])
+        self.open_sum = np.zeros(len(step_weights) + 1, dtype=np.int64)  # prefix sums of the open steps, exact
+        np.cumsum(np.where(closed, 0.0, step_weights).astype(np.int64), out=self.open_sum[1:])
         self._closed = np.zeros(len(step_weights) + 1, dtype=np.int32)  # prefix counts of closed steps
         np.cumsum(closed, out=self._closed[1:])
 
