@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 
 import pytest
@@ -127,3 +128,15 @@ def test_dask_and_local_sweeps_agree(tiny_path, tmp_path, scenario_files):
     sweep(["atlas", *scenario_files], lanes, remote, network_path=str(tiny_path), dask=True)
     query = "SELECT * FROM results ORDER BY scenario, lane"
     assert sqlite3.connect(local).execute(query).fetchall() == sqlite3.connect(remote).execute(query).fetchall()
+
+
+def test_a_comparison_across_network_years_says_so(tiny):
+    """A scenario routed in another year than its base also counts links that open in between."""
+    options = RouteOptions(objective="cost")
+    same = compare(base_case(tiny, options), scenario_case(tiny, CLOSE_RS, options), [Lane("pt", "p", "t")])
+    assert same.years == (None, None) and same.to_dict()["year_note"] == ""
+    later = compare(base_case(tiny, options), scenario_case(tiny, CLOSE_RS, dataclasses.replace(options, year=2030)),
+                    [Lane("pt", "p", "t")])
+    assert later.to_dict()["base_year"] is None and later.to_dict()["scenario_year"] == 2030
+    assert later.year_note == ("The base is routed in the reference year and the scenario in 2030: "
+                               "links opening in between count as changes too.")

@@ -125,9 +125,25 @@ class Comparison:
     countries: tuple[CountryImpact, ...]
     access: tuple[AccessChange, ...]
 
+    @property
+    def years(self) -> tuple[int | None, int | None]:
+        """Network years of the base and the scenario (``None``: the data's reference year)."""
+        return self.base.options.year, self.scenario.options.year
+
+    @property
+    def year_note(self) -> str:
+        """A warning when the two cases are routed in different network years: the changes then
+        include links that open in between on their own, not only the scenario's doing."""
+        base, scenario = self.years
+        if base == scenario:
+            return ""
+        return (f"The base is routed in {base or 'the reference year'} and the scenario in "
+                f"{scenario or 'the reference year'}: links opening in between count as changes too.")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "base": self.base.name, "scenario": self.scenario.name,
+            "base_year": self.years[0], "scenario_year": self.years[1], "year_note": self.year_note,
             "changes": [str(c) for c in self.scenario.changes if c not in self.base.changes],
             "lanes": [lane.to_dict() for lane in self.lanes],
             "countries": [asdict(c) for c in self.countries],

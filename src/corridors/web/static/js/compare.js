@@ -61,6 +61,7 @@ function renderCompare() {
   $("#compare-summary").innerHTML = `
     <p class="summary-line"><strong>${esc(c.scenario)}</strong> <span class="muted">compared with</span> <strong>${esc(c.base)}</strong></p>
     ${c.description ? `<p class="notes">${esc(c.description)}</p>` : ""}
+    ${c.year_note ? `<p class="notes year-note" role="note">${esc(c.year_note)}</p>` : ""}
     <div class="figures">${STATUS_ORDER.filter((s) => counts[s]).map((s) => `<div class="figure"><b>${counts[s]}</b><span>${s}</span></div>`).join("")}</div>
     ${changes.length ? `<details><summary>${changes.length} change${changes.length > 1 ? "s" : ""} to the network</summary><ul class="changes">${changes.map((x) => `<li>${esc(x)}</li>`).join("")}</ul></details>` : ""}
     ${lanes.some(changed) ? "" : `<p class="empty">No lane changes its route, time or cost under this scenario.</p>`}`;
