@@ -107,3 +107,12 @@ def test_world_route_options_are_the_clis(client, monkeypatch, tmp_path):
     assert from_api == from_cli
     assert (from_api.value_of_time_usd_per_teu_h, from_api.carbon_price_usd_per_t, from_api.year) == (77, 150, 2030)
     assert from_api.avoid_countries == {"IR", "RU"} and {"suez", "hormuz"} <= from_api.closed_chokepoints
+
+
+def test_a_cached_route_is_compressed_like_a_fresh_one(client):
+    params = {"origin": "Mumbai", "destination": "Moscow"}
+    headers = {"Accept-Encoding": "gzip"}
+    first = client.get("/api/route", params=params, headers=headers)
+    again = client.get("/api/route", params=params, headers=headers)
+    assert first.headers.get("content-encoding") == again.headers.get("content-encoding") == "gzip"
+    assert first.json() == again.json()

@@ -193,10 +193,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     static = files("corridors").joinpath("web", "static")
     if static.is_dir():
         app.mount("/", StaticFiles(directory=str(static), html=True), name="web")
+    # the last added runs first: size and time limits, then compression, then the route cache,
+    # so that a cached answer is compressed like a fresh one
+    app.add_middleware(RouteCache, service=app.state.service)
     app.add_middleware(GZipMiddleware, minimum_size=2000)
     app.add_middleware(TimeLimit, seconds=settings.query_timeout_s)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.add_middleware(RouteCache, service=app.state.service)
     # draw the basemap outlines once, in the background, so the first page load finds them ready
     threading.Thread(target=app.state.service.basemap, daemon=True, name="basemap").start()
     return app
