@@ -140,3 +140,14 @@ def test_a_comparison_across_network_years_says_so(tiny):
     assert later.to_dict()["base_year"] is None and later.to_dict()["scenario_year"] == 2030
     assert later.year_note == ("The base is routed in the reference year and the scenario in 2030: "
                                "links opening in between count as changes too.")
+
+
+def test_a_lane_with_no_route_before_or_after_has_not_changed(tiny):
+    """The web app and the HTML report count "changed" lanes from this one property."""
+    from corridors.analysis.compare import LaneChange
+
+    options = RouteOptions(objective="cost", modes=frozenset({Mode.SEA}))  # no sea route reaches Town U
+    result = compare(base_case(tiny, options), scenario_case(tiny, CLOSE_RS, options), [Lane("pu", "p", "u")])
+    [lane] = result.lanes
+    assert lane.status == "unreachable" and not lane.changed and result.to_dict()["lanes"][0]["changed"] is False
+    assert isinstance(lane, LaneChange)

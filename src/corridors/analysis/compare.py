@@ -30,6 +30,12 @@ class LaneChange:
     after: LaneResult
 
     @property
+    def changed(self) -> bool:
+        """Whether the scenario changed the lane: anything but ``unchanged`` or ``unreachable``
+        (no route before nor after)."""
+        return self.status not in ("unchanged", "unreachable")
+
+    @property
     def status(self) -> LaneStatus:
         """How the lane changed.
 
@@ -67,7 +73,7 @@ class LaneChange:
                     "cost_usd": round(r.cost_usd, 2), "co2e_kg": round(r.co2e_kg, 2), "via": r.via_summary(),
                     "corridors": sorted(r.corridors)}
         return {"lane": self.lane.id, "origin": self.lane.origin, "destination": self.lane.destination,
-                "volume_teu_per_year": self.lane.volume_teu_per_year, "status": self.status,
+                "volume_teu_per_year": self.lane.volume_teu_per_year, "status": self.status, "changed": self.changed,
                 "before": side(self.before), "after": side(self.after)}
 
 

@@ -27,7 +27,7 @@ def _signed(value: float | None, digits: int = 0) -> str:
 def comparison_to_html(comparison: Comparison) -> str:
     """The comparison as one HTML document (string)."""
     base, scenario = comparison.base, comparison.scenario
-    changed = [lane for lane in comparison.lanes if lane.status != "unchanged"]
+    changed = [lane for lane in comparison.lanes if lane.changed]
     title = f"{scenario.name} compared with {base.name}"
     map_svg = _svg(draw_comparison_map(scenario.network, [(c.before.route, c.after.route) for c in changed])) if changed else ""
     lane_rows = []

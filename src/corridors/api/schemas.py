@@ -7,8 +7,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from corridors.model import Mode
+from corridors.routing.options import Objective
 
-ObjectiveName = Literal["time", "cost", "co2", "distance", "generalized"]
+ObjectiveName = Objective
 
 
 class _Body(BaseModel):

@@ -48,7 +48,7 @@ function showCompareMessage(html) {
 /** The /api/compare request body of a state. */
 const compareBody = (s) => ({ base: s.base || DEFAULT_BASE, scenario: s.scenario, objective: s.objective || "generalized" });
 /** Whether a lane's route, time or cost changes. */
-const changed = (lane) => lane.status !== "unchanged" && lane.status !== "unreachable";
+const changed = (lane) => lane.changed;  // as the API defines it (LaneChange.changed)
 
 /** Fill the summary and the lane, country and access tables, then draw the map. */
 function renderCompare() {
