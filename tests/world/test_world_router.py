@@ -125,8 +125,8 @@ def test_coordinates_snap_to_the_road_layer(world, tmp_path):
     r = router.route("0.0,7.0", "t", WorldOptions(objective="time"))  # lat,lon near K, in "TR"
     assert r.snaps_km[0] < 5
     assert [(b.from_country, b.to_country) for b in r.border_crossings] == [("TR", "IR")]
-    # a road crossing cites CAREC's border figures only, not the rail-gauge assumption
-    assert r.border_crossings[0].source_ids == ("carec-cpmm-2022",)
+    # a road crossing cites CAREC's border figures and their use worldwide, not the rail-gauge assumption
+    assert r.border_crossings[0].source_ids == ("carec-cpmm-2022", "assumption-world-default-crossing")
 
 
 def test_preprocessing_cache_is_checksummed(world, tmp_path):
