@@ -210,3 +210,16 @@ def test_other_passages(world_sea, origin, destination, expected) -> None:
 
 def test_shanghai_new_york_via_panama(world_sea) -> None:
     assert passages(world_sea, ("Shanghai", "CN"), ("New York", "US"), avoid=("bering_arctic",))[1] == ["panama"]
+
+
+def test_atlas_link_bits_keep_the_sea_layers_chokepoint_order() -> None:
+    """An atlas sea link through Suez takes Suez's bit in the sea layer's order, even when a
+    chokepoint before it has no polygon to tag with (it used to be dropped, shifting every bit)."""
+    from corridors import load_atlas
+    from corridors.world.multimodal import atlas_link_chokepoints
+
+    atlas = load_atlas()
+    suez = next(c for c in load_chokepoints() if c.id == "suez")
+    alone = atlas_link_chokepoints(atlas, [suez])
+    assert (alone == 1).any()  # the atlas's Suez sea lanes
+    assert np.array_equal(atlas_link_chokepoints(atlas, [None, suez]), alone << 1)

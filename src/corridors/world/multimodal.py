@@ -180,12 +180,14 @@ class _Arcs:
 
 
 def atlas_link_chokepoints(atlas: Network, chokepoints) -> np.ndarray:
-    """Bitmask (bit i = ``chokepoints[i]``) of the chokepoints each atlas sea or ferry link's
-    geometry passes through (a link without its own geometry is a straight line)."""
+    """Bitmask (bit i = ``chokepoints[i]``; ``None`` entries tag nothing but keep their bit) of
+    the chokepoints each atlas sea or ferry link's geometry passes through (a link without its
+    own geometry is a straight line)."""
     from corridors.world.chokepoints import tag_edges
 
     masks = np.zeros(len(atlas.links), dtype=np.int64)
-    if not chokepoints:
+    known = [(bit, c) for bit, c in enumerate(chokepoints) if c is not None]
+    if not known:
         return masks
     for i, link in enumerate(atlas.links):
         if link.mode not in (Mode.SEA, Mode.FERRY):
@@ -195,9 +197,9 @@ def atlas_link_chokepoints(atlas: Network, chokepoints) -> np.ndarray:
             continue
         n = len(points)
         indptr = np.concatenate([np.arange(n), [n - 1]])  # vertex k -> k + 1
-        tags = tag_edges(points[:, 0], points[:, 1], indptr, np.arange(1, n), chokepoints)
+        tags = tag_edges(points[:, 0], points[:, 1], indptr, np.arange(1, n), [c for _, c in known])
         for code in set(tags[tags >= 0].tolist()):
-            masks[i] |= 1 << code
+            masks[i] |= 1 << known[code][0]
     return masks
 
 
@@ -322,12 +324,18 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
 
     data = arcs.arrays()
     bits = np.where(data["chokepoint"] >= 0, np.left_shift(1, np.maximum(data["chokepoint"], 0).astype(np.int64)), 0)
-    if chokepoints is None and "sea" in layers:
-        from corridors.world.chokepoints import load_chokepoints
+    if "sea" in layers:  # the atlas links' bits must use the sea layer's own chokepoint order
+        if chokepoints is None:
+            from corridors.world.chokepoints import load_chokepoints
 
-        by_id = {c.id: c for c in load_chokepoints()}
-        chokepoints = [by_id[c] for c in layers["sea"].chokepoints if c in by_id]
-    link_bits = atlas_link_chokepoints(atlas, chokepoints or [])
+            chokepoints = load_chokepoints()
+        if len(chokepoint_ids) > 63:
+            raise ValueError(f"{len(chokepoint_ids)} chokepoints on the sea layer; an int64 bit mask holds 63")
+        by_id = {c.id: c for c in chokepoints}
+        chokepoints = [by_id.get(c) for c in chokepoint_ids]  # None: no polygon to tag atlas links with
+    else:
+        chokepoints = []
+    link_bits = atlas_link_chokepoints(atlas, chokepoints)
     on_link = data["atlas_edge"] >= 0
     atlas_links = graph.link[np.maximum(data["atlas_edge"], 0)]
     bits = np.where(on_link & (atlas_links >= 0), link_bits[np.maximum(atlas_links, 0)], bits).astype(np.int64)
