@@ -27,7 +27,13 @@ class Case:
         return self.network.changes
 
 
-def base_case(network: Network, options: RouteOptions | None = None, *, name: str = "atlas") -> Case:
+NO_SCENARIO = "atlas"
+"""The case name of the network as it is, under no scenario."""
+DEFAULT_BASE = "baseline-2025"
+"""The base a scenario is compared with unless another is named."""
+
+
+def base_case(network: Network, options: RouteOptions | None = None, *, name: str = NO_SCENARIO) -> Case:
     """The network as it is."""
     return Case(name, network, options or RouteOptions(), "the atlas as it is")
 
@@ -39,6 +45,11 @@ def scenario_case(network: Network, scenario, options: RouteOptions | None = Non
     loaded = load_scenario(scenario) if isinstance(scenario, str) else scenario
     applied = apply_scenario(network, loaded)
     return Case(applied.name, applied.network, scenario_options(applied, options), applied.description)
+
+
+def case_by_name(network: Network, name: str, options: RouteOptions | None = None) -> Case:
+    """:data:`NO_SCENARIO` for the network as it is, else :func:`scenario_case` of ``name``."""
+    return base_case(network, options) if name == NO_SCENARIO else scenario_case(network, name, options)
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from functools import cache
 from os import PathLike
 
-from corridors.analysis.cases import base_case, route_lanes, scenario_case
+from corridors.analysis.cases import NO_SCENARIO, case_by_name, route_lanes
 from corridors.analysis.lanes import Lane
 from corridors.io.sweep_store import ResultRow, SweepStore
 from corridors.routing import RouteOptions
 
-BASE = "atlas"
+BASE = NO_SCENARIO
 """Name of the case with no scenario applied."""
 
 
@@ -45,7 +45,7 @@ def scenario_rows(network_path: str | None, scenario: str, lanes: Sequence[Lane]
     """
     network = _network(network_path)
     options = RouteOptions(objective=objective)
-    case = base_case(network, options, name=BASE) if scenario == BASE else scenario_case(network, scenario, options)
+    case = case_by_name(network, scenario, options)
     rows = []
     for result in route_lanes(case, list(lanes)):
         r = result.route

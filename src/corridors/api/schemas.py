@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from corridors.analysis.cases import DEFAULT_BASE, NO_SCENARIO
 from corridors.model import Mode
 from corridors.routing.options import Objective
 
@@ -60,7 +60,7 @@ class LaneIn(_Body):
 
 
 class CompareRequest(_Body):
-    base: str = Field(default="baseline-2025", max_length=200, description="Scenario name, or 'atlas' for the data as they are.")
+    base: str = Field(default=DEFAULT_BASE, max_length=200, description=f"Scenario name, or {NO_SCENARIO!r} for the data as they are.")
     scenario: str = Field(max_length=200, examples=["red-sea-closed"])
     objective: ObjectiveName = "generalized"
     lanes: list[LaneIn] | None = Field(default=None, description="Lanes to compare; the shipped lane set if omitted.")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from corridors.analysis import Lane, compare, load_access_pairs, load_lanes, tcd_series
-from corridors.analysis.cases import Case, base_case
+from corridors.analysis.cases import NO_SCENARIO, Case, base_case
 from corridors.api.schemas import CompareRequest, MatrixRequest, RouteOptionsIn, RouteRequest
 from corridors.api.settings import Settings
 from corridors.api.store import Store
@@ -192,7 +192,7 @@ class Service:
         return self._applied_entry(name)[1]
 
     def case(self, name: str, options: RouteOptions) -> Case:
-        if name == "atlas":
+        if name == NO_SCENARIO:
             return base_case(self.network, options)
         applied = self.applied(name)
         return Case(applied.name, applied.network, scenario_options(applied, options), applied.description)
@@ -224,7 +224,7 @@ class Service:
         if name is not None and scenario.name != name:
             raise ScenarioError([Problem("request body", scenario.line("name"), "name",
                                          f"the file's name {scenario.name!r} differs from the URL's {name!r}")])
-        if scenario.name in builtin_names() or scenario.name == "atlas":
+        if scenario.name in builtin_names() or scenario.name == NO_SCENARIO:
             raise Forbidden(f"{scenario.name!r} is a built-in scenario and read-only; choose another name")
         exists = self.store.get_scenario(scenario.name) is not None
         if create and exists:

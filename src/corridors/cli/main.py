@@ -196,12 +196,6 @@ def scenarios() -> None:
     out.print(table)
 
 
-def _case(net, name: str, options):
-    from corridors.analysis import base_case, scenario_case
-
-    return base_case(net, options) if name == "atlas" else scenario_case(net, name, options)
-
-
 @app.command()
 def compare(
     cases: Annotated[list[str], typer.Argument(metavar="[BASE] SCENARIO", help="Scenario names or files; BASE defaults to baseline-2025 ('atlas' = the data as they are).")],
@@ -217,16 +211,17 @@ def compare(
 
     from corridors.analysis import compare as run_compare
     from corridors.analysis import load_access_pairs, load_lanes
+    from corridors.analysis.cases import DEFAULT_BASE, case_by_name
     from corridors.io._atomic import write_atomic
     from corridors.routing import RouteOptions
 
     if len(cases) > 2:
         _fail(f"give one or two scenarios ([BASE] SCENARIO), got {len(cases)}")
-    base_name, scenario_name = (["baseline-2025", *cases] if len(cases) == 1 else cases)
+    base_name, scenario_name = ([DEFAULT_BASE, *cases] if len(cases) == 1 else cases)
     try:
         net = _network(network)
         options = RouteOptions(objective=objective.value)
-        result = run_compare(_case(net, base_name, options), _case(net, scenario_name, options),
+        result = run_compare(case_by_name(net, base_name, options), case_by_name(net, scenario_name, options),
                              load_lanes(od), load_access_pairs(access))
     except CorridorsError as exc:
         _fail(str(exc))
@@ -277,11 +272,12 @@ def critical(
     from rich.table import Table
 
     from corridors.analysis import criticality, load_lanes
+    from corridors.analysis.cases import NO_SCENARIO, case_by_name
     from corridors.routing import RouteOptions
 
     try:
         net = _network(network)
-        case = _case(net, scenario or "atlas", RouteOptions())
+        case = case_by_name(net, scenario or NO_SCENARIO, RouteOptions())
         lanes = load_lanes(od)
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("closing elements one by one", total=None)

@@ -11,9 +11,8 @@ Three phases, each cheaper and more frequent than the one before:
    chain sums, then RoutingKit's customisation of the junction graph.
 3. queries, with the input-arc indices of the path. An end inside a chain leaves or enters it
    at one of the chain's two junctions (or stays on it); the best of those combinations is the
-   least path, and the junction path comes back from RoutingKit about a third as long (450 against
-   1,400 arcs, median over the bench's rail pairs), its
-   chains expanded with numpy.
+   least path. The junction path comes back from RoutingKit about a third as long (450 against
+   1,400 arcs, median over the bench's rail pairs), its chains expanded with numpy.
 
 Measured by ``bench/bench_world.py`` on two cores (preprocessing, customisation, a query with
 its path): world railways (212k nodes, 52k junctions) 1.0 s, 0.01 s and 0.15 ms; world highways
