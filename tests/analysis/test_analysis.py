@@ -18,6 +18,7 @@ from corridors.analysis import (
 )
 from corridors.analysis import sweep as sweep_module
 from corridors.analysis.sweep import sweep
+from corridors.errors import InvalidOptionError
 from corridors.model import Mode
 from corridors.routing import RouteOptions
 from corridors.scenarios import parse_scenario
@@ -118,6 +119,9 @@ def test_sweep_resumes_after_an_interruption_without_half_written_rows(tiny_path
     assert summary.computed == (scenario_files[1],) and len(summary.skipped) == 2
     rows = sqlite3.connect(db).execute("SELECT scenario, lane, time_h FROM results ORDER BY scenario, lane").fetchall()
     assert len(rows) == 6
+    # resuming with other lanes would mix two sweeps in one file: refused
+    with pytest.raises(InvalidOptionError, match="another network or other lanes"):
+        sweep(["atlas", *scenario_files], lanes[:1], db, network_path=str(tiny_path), objective="time")
     assert next(t for s, lane, t in rows if (s, lane) == ("atlas", "pt")) == pytest.approx(24.05)
 
 

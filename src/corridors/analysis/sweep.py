@@ -1,11 +1,15 @@
 """Sweep many scenarios over a lane set into a SQLite store, locally or on a Dask cluster.
 
 Work is split by scenario: each task applies one scenario and routes every lane. Results are
-written a scenario at a time in one transaction; a resumed sweep skips complete scenarios.
+written a scenario at a time in one transaction; a resumed sweep skips complete scenarios, and only resumes a file
+written over the same network and lanes.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -61,6 +65,12 @@ def scenario_rows(network_path: str | None, scenario: str, lanes: Sequence[Lane]
     return scenario, case.description, len(case.changes), rows
 
 
+def _inputs_digest(network_path: str | None, lanes: Sequence[Lane]) -> str:
+    """What a sweep's results depend on besides the scenario: the network and the lanes."""
+    text = json.dumps([network_path or "packaged atlas", [dataclasses.astuple(lane) for lane in lanes]])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def sweep(
     scenarios: Sequence[str],
     lanes: Sequence[Lane],
@@ -88,6 +98,7 @@ def sweep(
     own = not isinstance(store, SweepStore)
     db = SweepStore(store) if own else store
     try:
+        db.claim(_inputs_digest(network_path, lanes))
         done = db.done(objective)
         todo = [s for s in scenarios if s not in done]
         skipped = tuple(s for s in scenarios if s in done)

@@ -10,6 +10,8 @@ from dataclasses import astuple, dataclass, fields
 from os import PathLike
 from pathlib import Path
 
+from corridors.errors import InvalidOptionError
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
     scenario TEXT NOT NULL, lane TEXT NOT NULL, objective TEXT NOT NULL,
@@ -21,6 +23,9 @@ CREATE TABLE IF NOT EXISTS results (
 CREATE TABLE IF NOT EXISTS scenarios (
     scenario TEXT NOT NULL, objective TEXT NOT NULL, description TEXT, changes INTEGER,
     lanes INTEGER, PRIMARY KEY (scenario, objective)
+);
+CREATE TABLE IF NOT EXISTS inputs (
+    key TEXT PRIMARY KEY, value TEXT NOT NULL
 );
 """
 
@@ -62,6 +67,17 @@ class SweepStore:
 
     def close(self) -> None:
         self._db.close()
+
+    def claim(self, inputs: str) -> None:
+        """Tie the file to one sweep's inputs (network and lanes, as a digest): a file holding
+        results of other inputs raises instead of being resumed with a mix of both."""
+        row = self._db.execute("SELECT value FROM inputs WHERE key = 'inputs'").fetchone()
+        if row is None:
+            with self._db:
+                self._db.execute("INSERT INTO inputs VALUES ('inputs', ?)", (inputs,))
+        elif row[0] != inputs:
+            raise InvalidOptionError(f"{self.path} holds a sweep over another network or other lanes; "
+                                     "resume it with the same ones, or give a new file")
 
     def done(self, objective: str) -> set[str]:
         """Scenarios already complete for ``objective``."""
