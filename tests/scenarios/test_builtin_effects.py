@@ -141,3 +141,28 @@ def test_an_invalid_builtin_is_left_out_alone_and_named_when_asked_for(tmp_path,
     with pytest.raises(ScenarioError, match=r"scenarios/bad.yaml:4 \[patches\[0\]\]: action 'close' needs a 'where' selector"):
         load_scenario("bad")
     assert load_scenario("good").name == "good"
+
+
+def test_a_reused_topology_compiles_the_same_graph_as_a_fresh_compile(atlas):
+    """Every built-in: the graph compiled on the base's topology (when the signature allows) is
+    array for array the graph compiled from nothing."""
+    import dataclasses
+
+    import numpy as np
+
+    from corridors.graph import compile_graph
+
+    for scenario in builtin_scenarios():
+        network = apply_scenario(atlas, scenario).network
+        reused = compile_graph(network)
+        fresh = compile_graph(dataclasses.replace(network, derived_from=None))
+        pairs = [(reused, fresh, "graph"), (reused.topology, fresh.topology, "topology")]
+        assert reused.topology is not fresh.topology  # two compiles indeed
+        for got_obj, want_obj, where in pairs:
+            compared = 0
+            for field in dataclasses.fields(got_obj):
+                got, want = getattr(got_obj, field.name), getattr(want_obj, field.name)
+                if isinstance(got, np.ndarray):
+                    assert np.array_equal(got, want), (scenario.name, where, field.name)
+                    compared += 1
+            assert compared >= 5, where

@@ -203,9 +203,11 @@ def compile_graph(network: Network, *, reuse: MultimodalGraph | None = None) -> 
     """
     graph = network.__dict__.get("_compiled_graph")
     if graph is None:
-        if reuse is None and network.derived_from is not None:
-            reuse = compile_graph(network.derived_from)
         signature = _signature(network)
+        base = network.derived_from
+        # the base is compiled only to lend its topology: not when it is uncompiled and differs
+        if reuse is None and base is not None and ("_compiled_graph" in base.__dict__ or _signature(base) == signature):
+            reuse = compile_graph(base)
         topology = reuse.topology if reuse is not None and reuse.topology.signature == signature else None
         graph = _attributes(network, topology or _topology(network, signature))
         network.__dict__["_compiled_graph"] = graph
