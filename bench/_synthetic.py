@@ -16,6 +16,7 @@ Parameters copy the atlas's ``parameters.yaml``. Nothing is read from or written
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -24,7 +25,7 @@ import numpy as np
 from corridors.geo import haversine_km
 from corridors.model import BorderCrossing, Link, Mode, Network, Node, Status
 from corridors.model.enums import LengthSource, NodeKind, SourceKind
-from corridors.model.network import CargoUnit, ModeParameters, Parameters, Source, TransferParameters
+from corridors.model.network import Parameters, Source
 
 COUNTRIES: tuple[tuple[str, int], ...] = (
     ("TR", 1435), ("GE", 1520), ("AZ", 1520), ("KZ", 1520), ("UZ", 1520), ("CN", 1435),
@@ -71,39 +72,21 @@ class _Edges:
 
 
 def atlas_parameters() -> Parameters:
-    """The atlas's parameters.yaml values (speeds km/h, costs USD per TEU(-km), CO2e g/t-km)."""
-    def mode(speed: float, cost: float, co2: float) -> ModeParameters:
-        return ModeParameters(speed, cost, co2, SOURCES)
+    """The atlas's own parameters.yaml (speeds, costs, CO2e, transfers, cargo units), every
+    source id pointed at the synthetic network's one source so that it validates."""
+    from corridors import load_atlas
 
-    def transfer(a: Mode, b: Mode, time_h: float, cost: float) -> TransferParameters:
-        return TransferParameters(frozenset((a, b)), time_h, cost, 0.0, SOURCES)
+    p = load_atlas().parameters
 
-    m = Mode
-    return Parameters(
-        modes=MappingProxyType({
-            m.ROAD: mode(23.4, 0.95, 80), m.RAIL: mode(16.8, 0.80, 25), m.SEA: mode(28, 0.25, 15),
-            m.FERRY: mode(20, 1.0, 130), m.IWW: mode(12, 0.30, 35),
-        }),
-        transfers=(
-            transfer(m.ROAD, m.SEA, 48, 110), transfer(m.RAIL, m.SEA, 60, 140),
-            transfer(m.RAIL, m.ROAD, 12, 60), transfer(m.RAIL, m.FERRY, 24, 100),
-            transfer(m.ROAD, m.FERRY, 12, 80), transfer(m.SEA, m.FERRY, 48, 150),
-            transfer(m.IWW, m.ROAD, 24, 100), transfer(m.IWW, m.RAIL, 36, 120),
-            transfer(m.IWW, m.SEA, 48, 140), transfer(m.IWW, m.FERRY, 36, 120),
-        ),
-        gauge_change_time_h=8.0,
-        gauge_change_cost_usd_per_teu=225.0,
-        value_of_time_usd_per_teu_h=1.0,
-        carbon_price_usd_per_t=0.0,
-        cargo=MappingProxyType({
-            "teu": CargoUnit("teu", 1, 10, source_ids=SOURCES),
-            "feu": CargoUnit("feu", 2, 16, source_ids=SOURCES),
-            "truck": CargoUnit("truck", 2, 20, source_ids=SOURCES),
-            "bulk_t": CargoUnit("bulk_t", 0.1, 1, source_ids=SOURCES),
-        }),
-        gauge_change_source_ids=SOURCES,
-        value_of_time_source_ids=SOURCES,
-        carbon_price_source_ids=SOURCES,
+    def resourced(item):
+        return dataclasses.replace(item, source_ids=SOURCES)
+
+    return dataclasses.replace(
+        p,
+        modes=MappingProxyType({mode: resourced(mp) for mode, mp in p.modes.items()}),
+        transfers=tuple(resourced(t) for t in p.transfers),
+        cargo=MappingProxyType({name: resourced(unit) for name, unit in p.cargo.items()}),
+        gauge_change_source_ids=SOURCES, value_of_time_source_ids=SOURCES, carbon_price_source_ids=SOURCES,
     )
 
 
