@@ -217,3 +217,13 @@ def test_a_helper_metric_that_fails_is_left_out_then_customised_in_full() -> Non
     router.settle()  # the helper was customised afresh this time
     assert len(router._ready()) == 2
     assert np.array_equal(router.matrix(nodes, nodes), floyd_warshall(n, tail, head, w2))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_path_rejects_nodes_outside_the_graph(engine: str) -> None:
+    router = build_router(3, np.array([0, 1]), np.array([1, 2]), engine=engine)  # type: ignore[arg-type]
+    router.customize(np.array([1.0, 1.0]))
+    for source, target in ((0, 3), (-1, 2)):
+        with pytest.raises(InvalidOptionError, match="outside"):
+            router.path(source, target)
+    assert router.path(0, 2)[0] == 2.0

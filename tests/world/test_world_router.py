@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.sparse.csgraph import dijkstra
 
-from corridors.errors import NoRouteError
+from corridors.errors import NoRouteError, UnknownPlaceError
 from corridors.model import Mode
 from corridors.geo import haversine_km
 from corridors.world.layers import layer_from_edges
@@ -196,3 +196,21 @@ def test_a_coordinate_reports_the_snap_of_the_node_its_route_starts_from(world, 
     assert sorted(router.endpoint("-0.25,0.0", "origin").snaps_km.round(3)) == sorted([round(road_km, 3), round(sea_km, 3)])
     r = router.route("-0.25,0.0", "t", WorldOptions(objective="distance", modes=frozenset({Mode.ROAD})))
     assert r.snaps_km[0] == pytest.approx(road_km, rel=1e-6)
+
+
+def test_both_ends_are_resolved_together_as_one_by_one(world, tmp_path):
+    """An inland port (snapped as a point), coordinates and an atlas place in one call: each
+    point's candidates are the nearest node of every layer within its radius, by brute force."""
+    router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
+    radius = world.crossing_rules["coordinate_snap_km"]
+    for origin, destination, (lon, lat) in (("Kdry", "0.0,7.0", (7.0, 0.05)), ("-0.25,0.0", "p", (0.0, -0.25))):
+        o, d = router.endpoints(origin, destination)
+        assert (o.label, d.label) == (router.endpoint(origin, "origin").label, router.endpoint(destination, "destination").label)
+        want = {}
+        for name, layer in world.layers.items():
+            km = haversine_km(lon, lat, layer.lon, layer.lat)
+            if km.min() <= radius[name]:
+                want[world.offsets[name] + int(np.argmin(km))] = float(km.min())
+        assert dict(zip(o.nodes.tolist(), o.snaps_km.tolist())) == pytest.approx(want, rel=1e-6)
+    with pytest.raises(UnknownPlaceError, match="10.0,100.0"):  # far from every layer: the query is named
+        router.endpoints("p", "10.0,100.0")

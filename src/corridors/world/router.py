@@ -85,7 +85,17 @@ class _Endpoint:
 
     def snap_at(self, node: int) -> float:
         """The snap distance of the candidate node a route actually used."""
-        return float(self.snaps_km[np.flatnonzero(self.nodes == node)[0]])
+        return float(self.snaps_km[self.nodes.tolist().index(node)])
+
+
+@dataclass(frozen=True)
+class _Point:
+    """A place given by, or found at, a point still to be snapped to the layers (degrees)."""
+
+    query: str
+    label: str
+    lon: float
+    lat: float
 
 
 class WorldRouter:
@@ -178,35 +188,42 @@ class WorldRouter:
         return metric
 
     # places -------------------------------------------------------------------------------------
-    def _nearest(self, layer: str, lon: float, lat: float) -> tuple[int, float]:
-        """Nearest node of a layer to a point, and its distance in km (the index built once)."""
+    def _index(self, layer: str) -> SphereIndex:
+        """The nearest-node index of a layer (built on first use)."""
         index = self._trees.get(layer)
         if index is None:
             base = self.world.layers[layer]
             index = self._trees[layer] = SphereIndex(base.lon, base.lat)
-        i, km = index.nearest(lon, lat)
-        return int(i[0]), float(km[0])
+        return index
 
     def endpoint(self, query: str, role: str) -> _Endpoint:
         """Nodes a route may start (``role="origin"``) or end at for a place query."""
+        return self._resolve([(query, role)])[0]
+
+    def endpoints(self, origin: str, destination: str) -> tuple[_Endpoint, _Endpoint]:
+        """The :meth:`endpoint` of both ends of a route; coordinates are snapped together."""
+        o, d = self._resolve([(origin, "origin"), (destination, "destination")])
+        return o, d
+
+    def _resolve(self, queries: list[tuple[str, str]]) -> list[_Endpoint]:
+        """Endpoints of ``(query, role)`` pairs: places by name, points snapped all at once (one
+        nearest-node search per layer)."""
+        found = [self._place(query, role) for query, role in queries]
+        points = [(k, p) for k, p in enumerate(found) if isinstance(p, _Point)]
+        if points:
+            for (k, _), snapped in zip(points, self._snap([p for _, p in points])):
+                found[k] = snapped
+        return found
+
+    def _place(self, query: str, role: str) -> _Endpoint | _Point:
+        """A place query as its atlas states or sea node, or as a point still to snap."""
         w = self.world
         coords = _COORDS.match(query)
         if coords:
             lat, lon = float(coords.group(1)), float(coords.group(2))
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise UnknownPlaceError(query, what="place ('lat,lon' needs -90..90 and -180..180)")
-            nodes, snaps = [], []
-            for name in ("road", "rail", "sea"):
-                if name not in w.offsets or name not in w.layers:
-                    continue
-                i, km = self._nearest(name, lon, lat)
-                if km <= self._coordinate_snap_km[name]:
-                    nodes.append(w.offsets[name] + i)
-                    snaps.append(km)
-            if not nodes:
-                radii = ", ".join(f"{name} {km:g} km" for name, km in self._coordinate_snap_km.items())
-                raise UnknownPlaceError(query, what=f"place (no world layer node near enough: {radii} of)")
-            return _Endpoint(f"{lat:.3f}, {lon:.3f}", np.asarray(nodes), np.asarray(snaps))
+            return _Point(query, f"{lat:.3f}, {lon:.3f}", lon, lat)
         try:
             node = resolve_place(w.atlas, query).node
         except UnknownPlaceError:
@@ -218,7 +235,7 @@ class WorldRouter:
             lon, lat = float(w.ports.lon[port]), float(w.ports.lat[port])
             sea = int(w.ports.node[port])
             if sea < 0:  # an inland port, with no sea lane near: start or end on land by its place
-                return dataclasses.replace(self.endpoint(f"{lat},{lon}", role), label=label)
+                return _Point(query, label, lon, lat)
             sea_layer = w.layers["sea"]
             snap = float(haversine_km(lon, lat, sea_layer.lon[sea], sea_layer.lat[sea]))
             return _Endpoint(label, np.asarray([w.offsets["sea"] + sea]), np.asarray([snap]))
@@ -226,11 +243,31 @@ class WorldRouter:
         states = g.departures(node.id) if role == "origin" else g.arrivals(node.id)
         return _Endpoint(node.label, states.astype(np.int64) + w.offsets["atlas"], np.zeros(len(states)))
 
+    def _snap(self, points: list[_Point]) -> list[_Endpoint]:
+        """Each point's nearest node on every layer within that layer's coordinate snap radius."""
+        w = self.world
+        lon, lat = np.array([p.lon for p in points]), np.array([p.lat for p in points])
+        nodes: list[list[int]] = [[] for _ in points]
+        snaps: list[list[float]] = [[] for _ in points]
+        for name in ("road", "rail", "sea"):
+            if name not in w.offsets or name not in w.layers:
+                continue
+            near, km = self._index(name).nearest(lon, lat, self._coordinate_snap_km[name])
+            for k, (i, d) in enumerate(zip(near.tolist(), km.tolist())):
+                if i >= 0:
+                    nodes[k].append(w.offsets[name] + i)
+                    snaps[k].append(d)
+        for p, found in zip(points, nodes):
+            if not found:
+                radii = ", ".join(f"{name} {km:g} km" for name, km in self._coordinate_snap_km.items())
+                raise UnknownPlaceError(p.query, what=f"place (no world layer node near enough: {radii} of)")
+        return [_Endpoint(p.label, np.asarray(n), np.asarray(d)) for p, n, d in zip(points, nodes, snaps)]
+
     # routing ------------------------------------------------------------------------------------
     def route(self, origin: str, destination: str, options: WorldOptions | None = None) -> Route:
         """The best route between two places anywhere the layers reach."""
         options = options or WorldOptions()
-        o, d = self.endpoint(origin, "origin"), self.endpoint(destination, "destination")
+        o, d = self.endpoints(origin, destination)
         value, arcs = self._best_path(self._metric(options), o, d)
         if not np.isfinite(value):
             raise NoRouteError(o.label, d.label, self._explain(o, d, options))
@@ -301,7 +338,7 @@ class WorldRouter:
         if k < 1:
             raise InvalidOptionError(f"alternatives must be 1 or more, got {k}")
         options = options or WorldOptions()
-        o, d = self.endpoint(origin, "origin"), self.endpoint(destination, "destination")
+        o, d = self.endpoints(origin, destination)
         value, first = self._best_path(self._metric(options), o, d)
         if not np.isfinite(value):
             raise NoRouteError(o.label, d.label, self._explain(o, d, options))

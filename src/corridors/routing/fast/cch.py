@@ -106,6 +106,19 @@ def available_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def _node(n_nodes: int, node: int, what: str) -> int:
+    """One node id as an int within ``0..n_nodes-1`` (a scalar :func:`check_nodes`)."""
+    i = int(node)
+    if not 0 <= i < n_nodes:
+        raise InvalidOptionError(f"{what} {i} is outside the node ids 0..{n_nodes - 1}")
+    return i
+
+
+def _int_array(values: list[int]) -> np.ndarray:
+    """A list of ids from RoutingKit as an int64 array."""
+    return np.fromiter(values, dtype=np.int64, count=len(values))
+
+
 class CCHRouter:
     """Shortest paths by customizable contraction hierarchy; exact on quantised weights.
 
@@ -333,7 +346,7 @@ class CCHRouter:
     def path(self, source: int, target: int) -> tuple[float, np.ndarray]:
         """Least distance and the input-arc indices of a least path; ``(inf, [])`` if none."""
         self._check_customized()
-        s, t = (int(x) for x in check_nodes(self.n_nodes, [source, target], "source/target"))
+        s, t = _node(self.n_nodes, source, "source"), _node(self.n_nodes, target, "target")
         none = np.empty(0, dtype=np.int64)
         if s == t:
             return 0.0, none
@@ -342,16 +355,17 @@ class CCHRouter:
             units, _nodes, junction_arcs = self._metric.query(int(chains.junction_of[s]), int(chains.junction_of[t]))
             if units >= pyroutingkit.INF_WEIGHT:
                 return float(self._unreachable(np.array([s]), np.array([t]))[0]), none
-            return units * self.resolution, chains.expand(np.asarray(junction_arcs, dtype=np.int64)).astype(np.int64)
+            return units * self.resolution, chains.expand(_int_array(junction_arcs)).astype(np.int64)
         exits, entries = cw.leave(s), cw.reach(t)
         best, way = np.inf, None
         if chains.chain_of[s] >= 0 and chains.chain_of[s] == chains.chain_of[t]:
             best = cw.along_one(s, t)
         between = self._metric.distances_many_to_many(  # at most 2 x 2; INF_WEIGHT where unreachable
-            np.array([j for j, _ in exits], dtype=np.uint32), np.array([j for j, _ in entries], dtype=np.uint32))
+            np.array([j for j, _ in exits], dtype=np.uint32), np.array([j for j, _ in entries], dtype=np.uint32)
+        ).tolist()
         for out, (_, leave_units) in enumerate(exits):
             for into, (_, reach_units) in enumerate(entries):
-                units = leave_units + float(between[out, into]) + reach_units
+                units = leave_units + between[out][into] + reach_units
                 if units < best:
                     best, way = units, (out, into)
         if best >= pyroutingkit.INF_WEIGHT:
@@ -360,9 +374,9 @@ class CCHRouter:
             return best * self.resolution, cw.along_arcs(s, t).astype(np.int64)
         out, into = way
         a, b = exits[out][0], entries[into][0]
-        middle = np.asarray(self._metric.query(a, b)[2], dtype=np.int64) if a != b else none
-        arcs = np.concatenate([cw.exit_arcs(s, out), chains.expand(middle), cw.entry_arcs(t, into)])
-        return best * self.resolution, arcs.astype(np.int64)
+        middle = chains.expand(_int_array(self._metric.query(a, b)[2])) if a != b else none
+        arcs = np.concatenate([cw.exit_arcs(s, out), middle, cw.entry_arcs(t, into)], dtype=np.int64)
+        return best * self.resolution, arcs
 
     def matrix(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """Least distances ``(len(sources), len(targets))``, ``inf`` where unreachable."""
