@@ -24,6 +24,7 @@ get one of their nodes promoted to junction until every chain joins two distinct
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
@@ -72,6 +73,16 @@ class Chains:
     def arrays(self) -> dict[str, np.ndarray]:
         """The arrays by field name (what :meth:`from_arrays` takes)."""
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "n_nodes"}
+
+    @functools.cached_property
+    def direct_arcs(self) -> np.ndarray:
+        """The input arc of each junction arc in ``direct``."""
+        return self.arc_ids[self.arc_ptr[self.direct]]
+
+    @functools.cached_property
+    def missing_steps(self) -> tuple[np.ndarray, np.ndarray]:
+        """Steps with no input arc forward, and those with none backward."""
+        return np.flatnonzero(self.forward < 0), np.flatnonzero(self.backward < 0)
 
     def expand(self, junction_arcs: np.ndarray) -> np.ndarray:
         """The input arcs of a path of junction arcs, in order."""
@@ -247,7 +258,7 @@ class _Spans:
     def __init__(self, step_weights: np.ndarray) -> None:
         closed = np.isinf(step_weights)
         self.open_sum = np.zeros(len(step_weights) + 1, dtype=np.int64)  # prefix sums of the open steps, exact
-        np.cumsum(np.where(closed, 0.0, step_weights).astype(np.int64), out=self.open_sum[1:])
+        np.cumsum(np.where(closed, 0.0, step_weights), dtype=np.int64, out=self.open_sum[1:])
         self._closed = np.zeros(len(step_weights) + 1, dtype=np.int32)  # prefix counts of closed steps
         np.cumsum(closed, out=self._closed[1:])
 
@@ -269,15 +280,19 @@ class ChainWeights:
 
     def __init__(self, chains: Chains, weights: np.ndarray) -> None:
         self.chains = chains
-        self._weights = np.append(weights, np.inf)  # arc -1 (no arc) is closed
-        self._forward = _Spans(self._weights[chains.forward])
-        self._backward = _Spans(self._weights[chains.backward])
+        self._weights = weights
+        spans = []
+        for steps, missing in zip((chains.forward, chains.backward), chains.missing_steps):
+            step_weights = weights[steps]
+            step_weights[missing] = np.inf  # no arc that way: closed
+            spans.append(_Spans(step_weights))
+        self._forward, self._backward = spans
 
     def junction_weights(self) -> np.ndarray:
         """Weight of each junction arc: the sum of its input arcs (a chain's from its spans)."""
         c = self.chains
         units = np.empty(len(c.tail))
-        units[c.direct] = self._weights[c.arc_ids[c.arc_ptr[c.direct]]]
+        units[c.direct] = self._weights[c.direct_arcs]
         for spans, rows in ((self._forward, c.forward_chains), (self._backward, c.backward_chains)):
             units[rows[:, 0]] = spans(rows[:, 1], rows[:, 2])
         return units
