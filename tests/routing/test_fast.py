@@ -108,6 +108,8 @@ def test_cch_raises_rather_than_answer_inf_past_its_integer_range() -> None:
         router.distance(0, 2)
     with pytest.raises(InvalidOptionError, match="coarser resolution"):
         router.matrix(np.array([0]), np.array([1, 2]))
+    router.customize(np.array([1.0, 1.0, np.inf, np.inf, np.inf, np.inf]))  # small again; 1-2 closed
+    assert router.distance(0, 1) == 1.0 and router.distance(0, 2) == np.inf  # unreachable, not "past the range"
 
 
 def test_cch_missing_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
