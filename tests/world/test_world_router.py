@@ -214,3 +214,27 @@ def test_both_ends_are_resolved_together_as_one_by_one(world, tmp_path):
         assert dict(zip(o.nodes.tolist(), o.snaps_km.tolist())) == pytest.approx(want, rel=1e-6)
     with pytest.raises(UnknownPlaceError, match="10.0,100.0"):  # far from every layer: the query is named
         router.endpoints("p", "10.0,100.0")
+
+
+class BandsWithAHole(Bands):
+    """:class:`Bands` that knows no country between 4.5 and 5.5 E (a gap in the polygons)."""
+
+    def country_at(self, lon: float, lat: float) -> str | None:
+        return None if 4.5 < lon < 5.5 and lat > -0.1 else super().country_at(lon, lat)
+
+
+def test_a_land_node_with_no_country_cannot_carry_a_line_across_a_border(tiny):
+    """IR (3 E) - a node the polygons miss (5 E) - TR (7 E): the node takes its neighbours' country
+    (IR, the lower code of the two, both one edge away), so the line still crosses IR-TR on a
+    border edge, with its dwell, instead of slipping through the gap."""
+    lon, lat = np.array([3.0, 5.0, 7.0]), np.array([0.02, 0.02, 0.02])
+    tail, head = np.array([0, 1]), np.array([1, 2])
+    km = haversine_km(lon[tail], lat[tail], lon[head], lat[head])
+    road = layer_from_edges("road", lon, lat, tail, head, km, join_km=None, source="test", licence="test",
+                            locator=BandsWithAHole())
+    assert road.country.tolist().count(-1) == 1  # the layer itself keeps the gap
+    world = build_world_graph(tiny, {"road": road})
+    o = world.offsets["road"]
+    assert [world.countries[c] for c in world.country[o:o + 3]] == ["IR", "IR", "TR"]
+    border = np.flatnonzero(world.kind == ArcKind.BORDER)
+    assert sorted((int(world.tail[a]) - o, int(world.head[a]) - o) for a in border) == [(1, 2), (2, 1)]

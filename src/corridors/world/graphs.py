@@ -58,6 +58,30 @@ class SphereIndex:
         return np.where(km <= radius_km, idx, -1).astype(np.int64), km
 
 
+def fill_from_neighbours(codes: np.ndarray, tail: np.ndarray, head: np.ndarray) -> np.ndarray:
+    """``codes`` with every -1 that edges join to a coded node replaced by the code of the coded
+    node fewest edges away (ties to the lower code); -1 where none is joined. For land layers: a
+    node the country polygons miss would otherwise let a line cross a border without a border edge.
+
+    >>> fill_from_neighbours(np.array([0, -1, -1, 1, -1]), np.array([0, 1, 2]), np.array([1, 2, 3])).tolist()
+    [0, 0, 1, 1, -1]
+    """
+    codes = np.array(codes, copy=True)
+    tail, head = np.asarray(tail), np.asarray(head)
+    ends, others = np.concatenate([tail, head]), np.concatenate([head, tail])
+    while True:
+        missing = codes[ends] < 0
+        reach = missing & (codes[others] >= 0)
+        if not reach.any():
+            return codes
+        nodes, values = ends[reach], codes[others[reach]]
+        order = np.lexsort((values, nodes))  # per node, its lowest neighbouring code first
+        nodes, values = nodes[order], values[order]
+        first = np.ones(len(nodes), dtype=bool)
+        first[1:] = nodes[1:] != nodes[:-1]
+        codes[nodes[first]] = values[first]
+
+
 def symmetric_csr(
     n_nodes: int, tail: np.ndarray, head: np.ndarray, length_km: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

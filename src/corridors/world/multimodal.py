@@ -34,7 +34,7 @@ from corridors.graph import compile_graph
 from corridors.graph.compile import MultimodalGraph
 from corridors.model import Mode, ModeParameters, Network
 from corridors.world.chokepoints import flagged
-from corridors.world.graphs import SphereIndex
+from corridors.world.graphs import SphereIndex, fill_from_neighbours
 from corridors.world.layers import BaseLayer
 from corridors.world.marnet import Ports
 
@@ -228,7 +228,10 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
         offsets[name] = total
         lon.append(np.asarray(layer.lon))
         lat.append(np.asarray(layer.lat))
-        country.append(remap[np.where(layer.country >= 0, layer.country, len(layer.countries))])
+        codes = np.asarray(layer.country)
+        if name != "sea":  # a land node the country polygons miss takes its neighbours' country
+            codes = fill_from_neighbours(codes, layer.tail(), layer.head)
+        country.append(remap[np.where(codes >= 0, codes, len(layer.countries))])
         layer_id.append(np.full(layer.n_nodes, i, dtype=np.int8))
         ref.append(np.arange(layer.n_nodes, dtype=np.int32))
         total += layer.n_nodes
