@@ -36,9 +36,12 @@ class SphereIndex:
     on unit vectors (right at the poles and across the antimeridian), built once.
 
     >>> index = SphereIndex(np.array([0.0, 10.0]), np.array([0.0, 0.0]))
+    >>> i, km = index.nearest(np.array([9.0, 50.0]), np.array([0.0, 0.0]))
+    >>> i.tolist(), km.round(1).tolist()
+    ([1, 1], [111.2, 4447.8])
     >>> i, km = index.nearest(np.array([9.0, 50.0]), np.array([0.0, 0.0]), radius_km=500)
     >>> i.tolist(), km.round(1).tolist()
-    ([1, -1], [111.2, 4447.8])
+    ([1, -1], [111.2, inf])
     """
 
     def __init__(self, lon: np.ndarray, lat: np.ndarray) -> None:
@@ -48,14 +51,19 @@ class SphereIndex:
         self.tree = cKDTree(unit_vectors(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)))
 
     def nearest(self, lon: np.ndarray, lat: np.ndarray, radius_km: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
-        """Index of the nearest point to each query (-1 beyond ``radius_km`` or if the set is
-        empty) and its great-circle distance in km."""
+        """Index of the nearest point to each query and its great-circle distance in km. With
+        ``radius_km`` the search stops there (faster), and a query with no point that near gets
+        index -1 and ``inf`` km, as every query does when the set is empty."""
         lon, lat = np.atleast_1d(np.asarray(lon, dtype=np.float64)), np.atleast_1d(np.asarray(lat, dtype=np.float64))
         if self.size == 0 or len(lon) == 0:
             return np.full(len(lon), -1, dtype=np.int64), np.full(len(lon), np.inf)
-        chord, idx = self.tree.query(unit_vectors(lon, lat))
-        km = chord_km(chord)
-        return np.where(km <= radius_km, idx, -1).astype(np.int64), km
+        bound = np.inf
+        if np.isfinite(radius_km):  # the chord of that arc, a hair longer: the radius itself is inside
+            bound = 2 * np.sin(min(radius_km / EARTH_RADIUS_KM, np.pi) / 2) * (1 + 1e-9)
+        chord, idx = self.tree.query(unit_vectors(lon, lat), distance_upper_bound=bound)
+        km = chord_km(np.minimum(chord, 2.0))  # beyond the bound the tree answers inf
+        found = km <= radius_km
+        return np.where(found, idx, -1).astype(np.int64), np.where(found, km, np.inf)
 
 
 def fill_from_neighbours(codes: np.ndarray, tail: np.ndarray, head: np.ndarray) -> np.ndarray:
