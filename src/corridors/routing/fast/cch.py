@@ -33,8 +33,8 @@ any path whose length reaches ``INF_WEIGHT`` is reported unreachable (stored sum
 first unreachable answer finds that a cheap bound (the sum over junctions of each one's largest
 open outgoing junction arc, plus twice the longest chain, which no simple path exceeds) reaches
 ``INF_WEIGHT``, it labels strongly connected components, and a query that finds no path between
-two nodes of one component raises instead of answering ``inf`` (a pair reachable one way only is not caught:
-keep distances under ``INF_WEIGHT * resolution``).
+two nodes of one component raises instead of answering ``inf`` (a pair reachable one way only
+is not caught: keep distances under ``INF_WEIGHT * resolution``).
 """
 
 from __future__ import annotations
