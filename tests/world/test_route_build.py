@@ -31,9 +31,16 @@ _LAYER_NAMES = ("rail", "road", "sea", "atlas")
 _SOURCES = {"rail": "osm-scgraph-rail", "road": "osm-scgraph-road", "sea": "searoute-marnet"}
 
 
+def _reference_union(world: WorldGraph, mode: str, arc: int) -> dict | None:
+    """The customs union both countries of a border arc belong to, if it sets this mode."""
+    pair = {world.countries[world.border_from[arc]], world.countries[world.border_to[arc]]}
+    return next((u for u in world.crossing_rules.get("customs_unions", []) if pair <= set(u["members"]) and mode in u), None)
+
+
 def _reference_border_sources(world: WorldGraph, mode: str, arc: int) -> tuple[str, ...]:
     rules = world.crossing_rules
-    ids = list(rules["default_crossing"][mode]["source_ids"])
+    union = _reference_union(world, mode, arc)
+    ids = list(union["source_ids"] if union else rules["default_crossing"][mode]["source_ids"])
     gauges = world.country_gauge_mm
     if mode == "rail" and gauges[world.border_from[arc]] != gauges[world.border_to[arc]]:
         ids += rules["gauge_source_ids"] + list(world.atlas.parameters.gauge_change_source_ids)
@@ -135,9 +142,11 @@ def reference_build(world: WorldGraph, arcs: np.ndarray, options: WorldOptions, 
             mp = params.modes[mode]
             dist = float(world.distance_km[a])
             a_from, a_to = world.countries[world.border_from[a]], world.countries[world.border_to[a]]
+            union = _reference_union(world, mode.value, a)
+            label = f"inside the {union['name']}" if union else "default"
             node = int(world.head[a])
             steps.append(BorderStep(
-                border_id="", name=f"{a_from}-{a_to} {mode.value} crossing (default)", mode=mode.value,
+                border_id="", name=f"{a_from}-{a_to} {mode.value} crossing ({label})", mode=mode.value,
                 from_country=a_from, to_country=a_to, at_km=km, time_h=float(world.time_h[a]) - dist / mp.speed_kmh,
                 time_p90_h=None, cost_usd=(float(world.cost_usd[a]) - dist * mp.cost_usd_per_teu_km) * cargo.teu_equivalent,
                 status="operational", link_id="", source_ids=_reference_border_sources(world, mode.value, a),

@@ -14,6 +14,7 @@ from corridors.model import Mode
 from corridors.geo import haversine_km
 from corridors.world.layers import layer_from_edges
 from corridors.world.marnet import Ports
+from corridors.world import multimodal
 from corridors.world.multimodal import ArcKind, build_world_graph
 from corridors.world.router import WorldOptions, WorldRouter
 from tests.world.oracle import min_csr
@@ -238,3 +239,43 @@ def test_a_land_node_with_no_country_cannot_carry_a_line_across_a_border(tiny):
     assert [world.countries[c] for c in world.country[o:o + 3]] == ["IR", "IR", "TR"]
     border = np.flatnonzero(world.kind == ArcKind.BORDER)
     assert sorted((int(world.tail[a]) - o, int(world.head[a]) - o) for a in border) == [(1, 2), (2, 1)]
+
+
+def test_a_border_inside_a_customs_union_takes_the_unions_dwell(tiny, monkeypatch, tmp_path):
+    """With IR and TR in one (made-up) customs union for road, their default crossing dwells
+    0.5 h and costs nothing beyond the road, cites the union's sources and says so; without the
+    union it is CAREC's 9.9 h and 208 USD (test_border_rules_on_base_edges)."""
+    rules = multimodal.load_crossing_rules()
+    union = {"id": "test", "name": "test union", "members": ["IR", "TR"], "road": {"dwell_h": 0.5, "fee_usd": 0},
+             "source_ids": ["assumption-world-customs-union-crossing"]}
+    monkeypatch.setattr(multimodal, "load_crossing_rules", lambda: {**rules, "customs_unions": [union]})
+    road = _layer("road", [(0.0, -0.04), (3.0, 0.02), (7.0, 0.02)], [(0, 1), (1, 2)])
+    world = build_world_graph(tiny, {"road": road})
+    [arc, _] = np.flatnonzero(world.kind == ArcKind.BORDER)
+    km = float(world.distance_km[arc])
+    assert world.time_h[arc] == pytest.approx(km / 60 + 0.5, rel=1e-5)
+    assert world.cost_usd[arc] == pytest.approx(km * 2.0, rel=1e-5)
+    r = WorldRouter(world, engine="scipy", cache_dir=tmp_path).route("0.0,7.0", "t", WorldOptions(objective="time"))
+    [border] = r.border_crossings
+    assert (border.from_country, border.to_country, border.name) == ("TR", "IR", "TR-IR road crossing (inside the test union)")
+    assert border.time_h == pytest.approx(0.5, abs=1e-4) and border.cost_usd == pytest.approx(0.0, abs=1e-3)
+    assert border.source_ids == ("assumption-world-customs-union-crossing",)
+
+
+def test_the_shipped_crossing_rules_cite_known_sources_and_name_each_country_once():
+    from corridors.io import load_atlas
+    from corridors.world.multimodal import rule_source_ids
+
+    atlas = load_atlas()
+    assert rule_source_ids() <= set(atlas.source_by_id)
+    rules = multimodal.load_crossing_rules()
+    members = [c for union in rules["customs_unions"] for c in union["members"]]
+    assert len(members) == len(set(members))  # a country is in one customs union at most
+    assert all(len(c) == 2 and c.isupper() for c in members)
+    for union in rules["customs_unions"]:
+        assert set(union) - {"id", "name", "members", "source_ids"} <= {"rail", "road"}
+    # inside the EU: 0.5 h both ways; Russia-Kazakhstan by rail 2 h; by road the CAREC average
+    assert multimodal.crossing_rule(rules, "rail", "DE", "PL")["dwell_h"] == 0.5
+    assert multimodal.crossing_rule(rules, "rail", "RU", "KZ")["dwell_h"] == 2.0
+    assert multimodal.crossing_rule(rules, "road", "RU", "KZ") == {**rules["default_crossing"]["road"], "label": "default"}
+    assert multimodal.crossing_rule(rules, "rail", "BY", "PL")["dwell_h"] == 40.6  # EAEU to EU: a customs border

@@ -126,6 +126,16 @@ def load_crossing_rules() -> dict:
     return yaml.safe_load(text)
 
 
+def crossing_rule(rules: Mapping, mode: str, country_a: str, country_b: str) -> dict:
+    """The default crossing of ``mode`` ("rail" or "road") between two countries: ``dwell_h``,
+    ``fee_usd``, ``source_ids`` and ``label``; a customs union both belong to, if it lists the
+    mode, else the ``default_crossing`` of ``rules`` (``data/world/crossings.yaml``)."""
+    for union in rules.get("customs_unions", ()):
+        if mode in union and country_a in union["members"] and country_b in union["members"]:
+            return {**union[mode], "source_ids": union["source_ids"], "label": f"inside the {union['name']}"}
+    return {**rules["default_crossing"][mode], "label": "default"}
+
+
 def rule_source_ids() -> frozenset[str]:
     """Source ids cited by ``data/world/crossings.yaml`` and used by world routes (they live in
     the atlas's sources.csv)."""
@@ -274,8 +284,12 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
         inland = ~crossing
         arcs.add(tail[inland], head[inland], ArcKind.BASE, **{k: (v[inland] if isinstance(v, np.ndarray) else v) for k, v in values.items()})
         default = crossing & ~covered
-        rule = rules["default_crossing"][name]
-        time_h, cost = values["time_h"][default] + rule["dwell_h"], values["cost_usd"][default] + rule["fee_usd"]
+        dwell, fee = np.zeros(len(tail)), np.zeros(len(tail))
+        for pair_a, pair_b in set(zip(ct[default].tolist(), ch[default].tolist())):
+            rule = crossing_rule(rules, name, countries[pair_a], countries[pair_b])
+            pair = default & (ct == pair_a) & (ch == pair_b)
+            dwell[pair], fee[pair] = rule["dwell_h"], rule["fee_usd"]
+        time_h, cost = values["time_h"][default] + dwell[default], values["cost_usd"][default] + fee[default]
         if mode is Mode.RAIL:
             change = gauge_of[ct[default]] != gauge_of[ch[default]]
             time_h = time_h + change * params.gauge_change_time_h
