@@ -35,6 +35,18 @@ def test_route_options_scenarios_and_alternatives(client):
     assert len({r["via"] for r in alternatives["routes"]}) == 3
 
 
+def test_a_winter_month_closes_the_volga_don_and_the_answer_says_so(client):
+    """Astrakhan to Rostov by inland water only: the Volga-Don links are navigable April to
+    November (their open_months in the atlas), so a July shipment goes by river and a January one
+    has no route, with the season named."""
+    query = {"origin": "Astrakhan", "destination": "Rostov-on-Don", "modes": "iww", "objective": "cost"}
+    july = client.get("/api/route", params={**query, "month": 7}).json()
+    assert july["routes"][0]["month"] == 7 and {leg["mode"] for leg in july["routes"][0]["legs"]} == {"iww"}
+    january = client.get("/api/route", params={**query, "month": 1}).json()
+    assert january["routes"] == [] and "out of season in January" in january["reasons"][0]
+    assert "navigable April to November only" in january["reasons"][0]
+
+
 def test_no_route_is_an_answer_with_reasons(client):
     response = client.post("/api/route", json={"origin": "Baku", "destination": "Nakhchivan", "modes": ["rail"]})
     assert response.status_code == 200
@@ -55,6 +67,7 @@ def test_no_route_is_an_answer_with_reasons(client):
         ({"origin": "Mumbai", "destination": "Moscow", "alternatives": 7}, 422, "limit_exceeded", "at most 5 alternatives"),
         ({"origin": "Mumbai"}, 422, "invalid_request", "destination"),
         ({"origin": "Mumbai", "destination": "Moscow", "colour": "red"}, 422, "invalid_request", "colour"),
+        ({"origin": "Mumbai", "destination": "Moscow", "month": 13}, 422, "invalid_request", "month"),
     ],
 )
 def test_route_errors_are_json_a_person_can_act_on(client, request_body, status, kind, text):

@@ -74,6 +74,7 @@ def test_route_geojson_on_stdout(tiny_args):
         (["route", "p", "t", "--modes", "rail,plane"], "unknown mode"),
         (["route", "p", "t", "--cargo", "pallet"], "defines no cargo unit 'pallet'; give one of teu, feu, truck"),
         (["route", "p", "t", "--year", "3000"], "give a year from 1900 to 2100"),
+        (["route", "p", "t", "--month", "13"], "Invalid value for '--month'"),
         (["route", "p", "p"], "same place"),
         (["route", "p", "t", "--via", "nowhere"], "unknown place, link id or border id 'nowhere'"),
         (["route", "p", "t", "--avoid", "t"], "it is the origin or destination"),
@@ -145,3 +146,14 @@ def test_compare_writes_a_self_contained_html_report(tmp_path):
     assert page.count("<svg") >= 2  # the map of changed routes and a Time/Cost-Distance chart
     for remote in ('src="http', "src='http", "<link ", "<script"):
         assert remote not in page
+
+
+def test_a_shipment_month_closes_a_link_out_of_season_and_the_table_says_the_month(tiny_with_season):
+    args = ["--network", str(tiny_with_season("s--t--rail", "4-10"))]
+    january = run("route", "p", "t", "--objective", "time", "--month", "1", *args)
+    assert january.exit_code == 0, january.output
+    assert "shipped in January" in " ".join(january.stdout.split())
+    data = json.loads(run("route", "p", "t", "--objective", "time", "--month", "1", "--format", "json", *args).stdout)
+    assert data["month"] == 1 and round(data["time_h"], 2) == 26.67  # by road: the rail link is out of season
+    july = json.loads(run("route", "p", "t", "--objective", "time", "--month", "7", "--format", "json", *args).stdout)
+    assert round(july["time_h"], 2) == 24.05

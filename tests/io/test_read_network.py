@@ -97,3 +97,19 @@ def test_geometry_for_an_unknown_link_names_the_region_file_it_is_in(tiny_path, 
     with pytest.raises(DataError) as info:
         read_network(folder)
     assert "west/links.geojson" in str(info.value) and "no-such-link" in str(info.value)
+
+
+def test_a_navigation_season_reads_as_its_months_and_compiles_to_a_month_mask(tiny_with_season):
+    net = read_network(tiny_with_season("s--t--rail", "11-2"))
+    assert net.link_by_id["s--t--rail"].open_months == (1, 2, 11, 12)  # over the new year
+    assert net.link_by_id["p--q--rail"].open_months == ()  # all year
+    graph = compile_graph(net)
+    on_link = graph.link == net.links.index(net.link_by_id["s--t--rail"])
+    assert set(graph.open_months[on_link].tolist()) == {0b1100_0000_0011}
+    assert set(graph.open_months[~on_link].tolist()) == {0xFFF}
+
+
+def test_a_bad_season_names_the_row_and_what_is_accepted(tiny_with_season):
+    with pytest.raises(DataError) as info:
+        read_network(tiny_with_season("s--t--rail", "4-13"))
+    assert "links.csv:5 [open_months]" in str(info.value) and "'first-last' with months 1 to 12" in str(info.value)

@@ -210,3 +210,19 @@ def test_a_cargo_unit_the_network_defines_is_routable(tiny):
     network = dataclasses.replace(tiny, parameters=params)
     r = route(network, "p", "t", RouteOptions(objective="time", cargo="reefer"))
     assert r.cost_usd == pytest.approx(1.5 * RAIL_P_T_USD)
+
+
+def test_a_link_out_of_season_is_closed_in_that_month_and_named(tiny_with_season):
+    """s--t--rail navigable April to October: in July the rail route as before, in January the
+    road (P-T with its border, the next fastest: the Q-T road is not built until 2030)."""
+    from corridors import read_network
+
+    seasonal = read_network(tiny_with_season("s--t--rail", "4-10"))
+    assert route(seasonal, "p", "t", RouteOptions(objective="time")).time_h == pytest.approx(RAIL_P_T_H)  # no month
+    assert route(seasonal, "p", "t", RouteOptions(objective="time", month=7)).time_h == pytest.approx(RAIL_P_T_H)
+    january = route(seasonal, "p", "t", RouteOptions(objective="time", month=1))
+    assert january.time_h == pytest.approx(ROAD_P_T_H) and january.month == 1 and january.to_dict()["month"] == 1
+    with pytest.raises(NoRouteError, match=r"out of season in January.*navigable April to October only \(s--t--rail\)"):
+        route(seasonal, "p", "t", RouteOptions(modes=frozenset({"rail"}), month=1))
+    with pytest.raises(InvalidOptionError, match=r"month 13 is out of range; give 1 \(January\) to 12"):
+        RouteOptions(month=13)

@@ -23,6 +23,8 @@ class RouteOptionsIn(_Body):
     modes: list[Mode] | None = Field(default=None, description="Allowed modes; all if omitted.")
     avoid_countries: list[str] = Field(default_factory=list, max_length=50, description="ISO 3166-1 alpha-2 codes.")
     year: int | None = Field(default=None, ge=1900, le=2100, description="Network year.")
+    month: int | None = Field(default=None, ge=1, le=12, description="Month of the shipment (1-12): links out of "
+                              "their navigation season (the Volga-Don, April to November) are closed; all year if omitted.")
     cargo: str = Field(default="teu", max_length=20, description="A cargo unit of the network (the atlas: teu, feu, truck) or t:N (N tonnes of bulk).")
     scenario: str | None = Field(default=None, max_length=200, description="Built-in or user scenario name.")
 

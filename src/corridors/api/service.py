@@ -146,7 +146,7 @@ class Service:
 
     def _world_route(self, request: RouteRequest) -> list[Route]:
         if request.via or request.avoid:
-            raise Forbidden("world routes take avoid_countries, modes, year, objective, cargo, close and scenario; "
+            raise Forbidden("world routes take avoid_countries, modes, year, month, objective, cargo, close and scenario; "
                             "not via or avoid (yet)")
         options, key, applied = self._route_options(request)
         if applied is not None and applied.rules:
@@ -250,7 +250,7 @@ class Service:
         options = RouteOptions(
             objective=request.objective, modes=frozenset(request.modes) if request.modes else None,
             avoid_countries=frozenset(request.avoid_countries), avoid=tuple(request.avoid), via=tuple(request.via),
-            year=request.year, cargo=request.cargo,
+            year=request.year, month=request.month, cargo=request.cargo,
         )
         if not request.scenario:
             return options, None, None

@@ -74,6 +74,7 @@ def route(
     modes: Annotated[Optional[str], typer.Option(help="Allowed modes, comma-separated: rail,road,sea,ferry,iww.")] = None,
     avoid_country: Annotated[Optional[list[str]], typer.Option("--avoid-country", help="ISO codes to avoid, comma-separated.")] = None,
     year: Annotated[Optional[int], typer.Option(help="Network year; planned links due by then are usable.")] = None,
+    month: Annotated[Optional[int], typer.Option(help="Month of the shipment, 1-12: links out of their navigation season (the Volga-Don, April-November) are closed.", min=1, max=12)] = None,
     alternatives: Annotated[int, typer.Option(help="Number of materially different routes.", min=1, max=10)] = 1,
     cargo: Annotated[str, typer.Option(help="A cargo unit of the network (the atlas: teu, feu, truck) or t:N (N tonnes of bulk).")] = "teu",
     fmt: Annotated[Format, typer.Option("--format", help="Output format on stdout.")] = Format.table,
@@ -96,7 +97,7 @@ def route(
             objective=objective.value,
             modes=frozenset(_split([modes])) if modes else None,
             avoid_countries=frozenset(_split(avoid_country)),
-            avoid=tuple(_split(avoid)), via=tuple(via or ()), year=year, cargo=cargo,
+            avoid=tuple(_split(avoid)), via=tuple(via or ()), year=year, month=month, cargo=cargo,
         )
         closed = _split(close)
         if scenario:
@@ -148,7 +149,7 @@ def _world_routes(net, origin: str, destination: str, options, close: list[str],
     except ImportError:
         _fail("--world needs the 'world' extra: pip install 'corridors[world]'")
     if options.via or options.avoid or options.rules:
-        _fail("--world takes --avoid-country, --modes, --year, --objective and --cargo; not --via, --avoid or flow rules yet")
+        _fail("--world takes --avoid-country, --modes, --year, --month, --objective and --cargo; not --via, --avoid or flow rules yet")
     with err.status("preparing the world layers...") as status:
         router = load_world(net, progress=lambda message: status.update(message + "..."))
     world_options = WorldOptions.from_route_options(options, close)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+
 from rich.console import Console
 from rich.table import Table
 
@@ -20,7 +22,7 @@ def route_table(route: Route, *, title: str | None = None) -> Table:
         title=title or f"{route.origin_name} -> {route.destination_name}",
         caption=(
             f"best by {route.objective}; one {route.cargo.name} ({route.cargo.mass_t:g} t); network year {route.year}; "
-            "per shipment"
+            + (f"shipped in {calendar.month_name[route.month]}; " if route.month else "") + "per shipment"
         ),
         title_justify="left", caption_justify="left",
     )

@@ -33,6 +33,7 @@ from typing import Mapping
 import numpy as np
 
 from corridors.model import Mode, Network, Status
+from corridors.model.seasons import ALL_YEAR, months_mask
 
 STATUSES = list(Status)
 MODES = list(Mode)
@@ -91,7 +92,9 @@ class MultimodalGraph:
     ``border_cost_usd`` (per TEU-eq); ``co2e_kg_per_t`` (line haul, per tonne carried) and
     ``co2e_kg_per_teu`` (terminals); ``status`` (the worse of link and border, as indices into
     ``list(Status)``) and ``opens_year``, the first year the edge can be used (0: always;
-    ``NEVER``: closed, disputed or undated); ``mode`` (index into ``list(Mode)``; -1 otherwise).
+    ``NEVER``: closed, disputed or undated); ``open_months``, the 12-bit mask of the months the
+    edge can be used in (bit ``m - 1`` for month ``m``; a link's navigation season, else all
+    year); ``mode`` (index into ``list(Mode)``; -1 otherwise).
     """
 
     network: Network
@@ -106,6 +109,7 @@ class MultimodalGraph:
     co2e_kg_per_teu: np.ndarray
     status: np.ndarray
     opens_year: np.ndarray
+    open_months: np.ndarray
     mode: np.ndarray
     node_index: Mapping[str, int]
     link_index: Mapping[str, int]
@@ -373,6 +377,7 @@ def _attributes(network: Network, topo: Topology) -> MultimodalGraph:
     run_cost = np.fromiter((params.line_haul_cost_usd(l) for l in links), float, n_links)
     b_dwell = np.asarray([b.dwell_h for b in network.borders] + [0.0])[link_border]
     b_fee = np.asarray([b.fee_usd for b in network.borders] + [0.0])[link_border]
+    seasons = np.fromiter((months_mask(l.open_months) for l in links), np.int16, n_links)
 
     # gather to edges
     is_link = topo.link >= 0
@@ -430,6 +435,7 @@ def _attributes(network: Network, topo: Topology) -> MultimodalGraph:
         co2e_kg_per_teu=_readonly(co2_teu),
         status=_readonly(gather(np.asarray(statuses, dtype=np.int8), operational, np.int8)),
         opens_year=_readonly(gather(np.asarray(opens, dtype=np.int16), 0, np.int16)),
+        open_months=_readonly(gather(seasons, ALL_YEAR, np.int16)),
         mode=_readonly(gather(mode_code, -1, np.int8)),
         node_index=MappingProxyType(node_index),
         link_index=MappingProxyType({l.id: i for i, l in enumerate(links)}),

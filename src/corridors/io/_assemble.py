@@ -66,7 +66,7 @@ def link_from_row(r: LinkRow) -> Link:
         speed_kmh=r.speed_kmh, time_h=r.time_h, wait_h=r.wait_h or 0.0,
         cost_usd_per_teu=r.cost_usd_per_teu, oneway=r.oneway, opens_year=r.opens_year,
         border=r.border, via_countries=r.via_countries, corridors=r.corridors,
-        capacity_t_per_year=r.capacity_t_per_year, source_ids=r.source_ids, notes=r.notes,
+        capacity_t_per_year=r.capacity_t_per_year, open_months=r.open_months, source_ids=r.source_ids, notes=r.notes,
     )
 
 

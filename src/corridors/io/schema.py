@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from corridors.model import LengthSource, Mode, NodeKind, SourceKind, Status
+from corridors.model.seasons import parse_months
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:--[a-z0-9]+(?:[-_][a-z0-9]+)*)*$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -48,6 +49,10 @@ def _bool(value: Any) -> Any:
         if text in ("true", "yes", "1"):
             return True
     return value
+
+
+def _season(value: Any) -> Any:
+    return parse_months(value) if isinstance(value, str) else (() if value is None else value)
 
 
 StrList = Annotated[tuple[str, ...], BeforeValidator(_split)]
@@ -126,6 +131,7 @@ class LinkRow(_Row):
     via_countries: StrList = ()
     corridors: StrList = ()
     capacity_t_per_year: OptFloat = Field(default=None, ge=0)
+    open_months: Annotated[tuple[int, ...], BeforeValidator(_season)] = ()
     source_ids: StrList = Field(min_length=1)
     notes: str = ""
 

@@ -74,6 +74,8 @@ class Link:
     via_countries: tuple[str, ...] = ()
     corridors: tuple[str, ...] = ()
     capacity_t_per_year: float | None = None
+    open_months: tuple[int, ...] = ()
+    """Months of the year the link can be used (a navigation season); empty: all year."""
     source_ids: tuple[str, ...] = ()
     notes: str = ""
 

@@ -41,6 +41,7 @@ def build_route(
     objective_value: float,
     year: int,
     snaps_km: tuple[float, float] = (0.0, 0.0),
+    month: int | None = None,
 ) -> Route:
     """Assemble the steps of a route from its edges (see :class:`Route` for units)."""
     net = graph.network
@@ -145,5 +146,5 @@ def build_route(
         origin_id=origin.id, destination_id=destination.id,
         origin_name=origin.label, destination_name=destination.label,
         objective=objective, objective_value=objective_value, year=year, cargo=cargo,
-        steps=tuple(steps), snaps_km=snaps_km,
+        steps=tuple(steps), snaps_km=snaps_km, month=month,
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import calendar
 from typing import TYPE_CHECKING
 
 
 from corridors.graph import MultimodalGraph
 from corridors.model import Status
+from corridors.model.seasons import describe
 from corridors.routing import _kernel
 
 if TYPE_CHECKING:
@@ -60,6 +62,8 @@ def _violations(query: _Query, rule: str, edges: list[int]) -> list[str]:
             text = _element_status(graph, e, query.year)
             if text and text not in found:
                 found.append(text)
+        elif rule == "season":
+            groups.setdefault(f"links navigable {describe(link.open_months)} only", []).append(link.id)
         elif rule == "modes":
             groups.setdefault(f"{link.mode} links", []).append(link.id)
         elif rule == "countries":
@@ -83,6 +87,8 @@ def _rule_name(query: _Query, rule: str) -> str:
         name = rule.split(":", 1)[1]
         source = next((r.source for r in query.options.rules if r.name == name), "")
         return f"the policy {name!r}" + (f" ({source})" if source else "")
+    if rule == "season":
+        return f"links out of season in {calendar.month_name[query.options.month]}"
     return _RULE_NAMES[rule]
 
 

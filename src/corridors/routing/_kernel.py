@@ -87,14 +87,18 @@ def rule_masks(
     modes: frozenset[Mode] | None,
     avoid_countries: frozenset[str],
     avoid_edges: np.ndarray,
+    month: int | None = None,
 ) -> dict[str, np.ndarray]:
     """One boolean array per rule: True where an edge obeys it.
 
-    Rules: ``year`` (the edge is open in that year), ``modes``, ``countries`` (touches no avoided
-    country) and ``avoid`` (not an avoided place, link or border).
+    Rules: ``year`` (the edge is open in that year), ``season`` (open in ``month``, if given),
+    ``modes``, ``countries`` (touches no avoided country) and ``avoid`` (not an avoided place,
+    link or border).
     """
     n = graph.n_edges
     masks = {"year": graph.opens_year <= year}
+    if month is not None:
+        masks["season"] = (graph.open_months & (1 << (month - 1))) != 0
     if modes is not None:
         masks["modes"] = mode_mask(graph.mode, modes)
     if avoid_countries:

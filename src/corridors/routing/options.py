@@ -8,6 +8,7 @@ from typing import Literal, get_args
 
 from corridors.errors import InvalidOptionError
 from corridors.model import CargoUnit, Mode, Parameters
+from corridors.model.seasons import check_month
 from corridors.routing.policies import FlowRule
 
 Objective = Literal["time", "cost", "co2", "distance", "generalized"]
@@ -36,6 +37,9 @@ class RouteOptions:
     year
         Network year: planned links expected by then are usable (and marked); ``None`` means
         the data's reference year.
+    month
+        Month of the shipment, 1 to 12: links with a navigation season (the Volga-Don) are
+        closed outside it; ``None`` ignores seasons.
     cargo
         The name of one of the network's cargo units (the atlas has ``teu``, ``feu`` and
         ``truck``) or ``t:N`` (N tonnes of bulk).
@@ -51,6 +55,7 @@ class RouteOptions:
     avoid: tuple[str, ...] = ()
     via: tuple[str, ...] = ()
     year: int | None = None
+    month: int | None = None
     cargo: str = "teu"
     value_of_time_usd_per_teu_h: float | None = None
     carbon_price_usd_per_t: float | None = None
@@ -79,6 +84,11 @@ class RouteOptions:
         object.__setattr__(self, "avoid_countries", codes)
         if self.year is not None and not 1900 <= self.year <= 2100:
             raise InvalidOptionError(f"year {self.year} is out of range; give a year from 1900 to 2100")
+        if self.month is not None:
+            try:
+                check_month(self.month)
+            except ValueError as err:
+                raise InvalidOptionError(str(err)) from None
         for name in ("value_of_time_usd_per_teu_h", "carbon_price_usd_per_t"):
             value = getattr(self, name)
             if value is not None and value < 0:

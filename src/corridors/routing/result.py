@@ -106,6 +106,8 @@ class Route:
     cargo: CargoUnit
     steps: tuple[Step, ...]
     snaps_km: tuple[float, float] = (0.0, 0.0)
+    month: int | None = None
+    """The month of the shipment the route was found for (seasonal links), if one was given."""
 
     @property
     def legs(self) -> tuple[Leg, ...]:
@@ -187,6 +189,7 @@ class Route:
             "destination": self.destination_name,
             "objective": self.objective,
             "year": self.year,
+            "month": self.month,
             "cargo": {"unit": self.cargo.name, "teu_equivalent": self.cargo.teu_equivalent, "mass_t": self.cargo.mass_t},
             "distance_km": round(self.distance_km, 3),
             "time_h": round(self.time_h, 3),

@@ -51,7 +51,7 @@ class _Query:
         return build_route(
             self.graph, edges, self.cargo, origin=self.origin.node, destination=self.destination.node,
             objective=self.options.objective, objective_value=value, year=self.year,
-            snaps_km=(self.origin.snap_km, self.destination.snap_km),
+            snaps_km=(self.origin.snap_km, self.destination.snap_km), month=self.options.month,
         )
 
 
@@ -119,6 +119,7 @@ def _prepare(network: Network, origin: str, destination: str, options: RouteOpti
     masks = _kernel.rule_masks(
         graph, year=year, modes=options.modes, avoid_countries=options.avoid_countries,
         avoid_edges=np.concatenate(avoid_edges) if avoid_edges else np.empty(0, dtype=np.int64),
+        month=options.month,
     )
     for rule in options.rules:
         if rule.applies(o.node.country, d.node.country):

@@ -31,6 +31,7 @@ def route_get(
     via: str | None = None,
     avoid: str | None = None,
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    month: Annotated[int | None, Query(ge=1, le=12, description="Month of the shipment: seasonal links closed outside their season")] = None,
     alternatives: Annotated[int, Query(ge=1, le=10)] = 1,
     cargo: Annotated[str, Query(max_length=20)] = "teu",
     scenario: Annotated[str | None, Query(max_length=200)] = None,
@@ -42,7 +43,7 @@ def route_get(
     request = RouteRequest(
         origin=origin, destination=destination, objective=objective,
         modes=split(modes) or None, avoid_countries=split(avoid_countries),
-        via=split(via), avoid=split(avoid), year=year, alternatives=alternatives, cargo=cargo, scenario=scenario,
+        via=split(via), avoid=split(avoid), year=year, month=month, alternatives=alternatives, cargo=cargo, scenario=scenario,
         world=world, close=split(close),
     )
     geojson = format == "geojson"

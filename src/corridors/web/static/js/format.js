@@ -5,6 +5,8 @@ export const MODE_COLOURS = { rail: "#b03a2e", road: "#d68910", sea: "#1f618d", 
 /** What routes can minimise (the API's objectives), with their labels; the first is the default. */
 export const OBJECTIVES = { generalized: "generalised cost", time: "time", cost: "cost (USD)", co2: "CO2e", distance: "distance" };
 export const MODE_NAMES = { rail: "rail", road: "road", sea: "sea", ferry: "ferry", iww: "inland water" };
+export const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+  "October", "November", "December"];
 export const STATUS_DASH = { operational: null, under_construction: "8 5", planned: "2 5", disputed: "10 4 2 4", closed: "1 7" };
 export const STATUS_NAMES = { operational: "operational", under_construction: "under construction", planned: "planned",
   disputed: "disputed", closed: "closed" };

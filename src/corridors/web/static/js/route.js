@@ -2,7 +2,7 @@
 
 import { api, fresh } from "./api.js";
 import { $, $$, setStatus } from "./dom.js";
-import { MODES, MODE_NAMES, OBJECTIVES, STATUS_NAMES, days, elapsed, esc, fmt, modeOf } from "./format.js";
+import { MODES, MODE_NAMES, MONTHS, OBJECTIVES, STATUS_NAMES, days, elapsed, esc, fmt, modeOf } from "./format.js";
 import { drawRoute, fitTo, map, routeLayer } from "./map.js";
 import { unwrapRoute } from "./geo.js";
 import { renderTcd } from "./tcd.js";
@@ -18,7 +18,7 @@ export function routeRequest(s) {
     origin: s.from, destination: s.to, objective: s.objective || "generalized",
     modes: s.modes ? s.modes.split(",") : MODES,
     avoid_countries: (s.avoid || "").split(",").filter(Boolean),
-    year: s.year ? Number(s.year) : null, alternatives: Number(s.alt || 1),
+    year: s.year ? Number(s.year) : null, month: s.month ? Number(s.month) : null, alternatives: Number(s.alt || 1),
     cargo: s.cargo || "teu", scenario: s.scenario || null, ...worldRequest(s),
   };
 }
@@ -120,7 +120,7 @@ function renderSummary(routes, response) {
     : "";
   $("#route-summary").innerHTML = `
     <p class="summary-line"><strong>${esc(r.origin)} → ${esc(r.destination)}</strong>
-      <span class="muted">· minimising ${esc(OBJECTIVES[r.objective] || r.objective)} · network year ${esc(r.year ?? "")}${response.scenario ? ` · scenario <b>${esc(typeof response.scenario === "string" ? response.scenario : response.scenario.name)}</b>` : ""}</span></p>
+      <span class="muted">· minimising ${esc(OBJECTIVES[r.objective] || r.objective)} · network year ${esc(r.year ?? "")}${r.month ? ` · shipped in ${esc(MONTHS[r.month - 1])}` : ""}${response.scenario ? ` · scenario <b>${esc(typeof response.scenario === "string" ? response.scenario : response.scenario.name)}</b>` : ""}</span></p>
     <div class="figures">
       <div class="figure"><b>${fmt(r.distance_km)} km</b><span>distance</span></div>
       <div class="figure"><b>${days(r.time_h)}</b><span>${fmt(r.time_h)} hours door to door</span></div>

@@ -34,7 +34,7 @@ export function routeStateFromForm() {
     tab: "route", from: $("#origin").value.trim(), to: $("#destination").value.trim(),
     objective: $("#objective").value, modes: modes.length === MODES.length ? "" : modes.join(","),
     avoid: $("#avoid-countries").value.split(/[\s,;]+/).filter(Boolean).map((c) => c.toUpperCase()).join(","),
-    year: $("#year").value, cargo: cargo === "teu" ? "" : cargo, scenario: $("#route-scenario").value,
+    year: $("#year").value, month: $("#month").value, cargo: cargo === "teu" ? "" : cargo, scenario: $("#route-scenario").value,
     alt: $("#alternatives").value === "1" ? "" : $("#alternatives").value, ...worldStateFromForm(),
   };
 }
@@ -48,6 +48,7 @@ export function routeStateToForm(s) {
   $$('input[name="modes"]').forEach((i) => { i.checked = modes.includes(i.value); });
   $("#avoid-countries").value = (s.avoid || "").split(",").filter(Boolean).join(", ");
   $("#year").value = s.year || "";
+  $("#month").value = s.month || "";
   const cargo = s.cargo || "teu";
   $("#cargo").value = cargo.startsWith("t:") ? "bulk" : cargo;
   if (cargo.startsWith("t:")) $("#bulk-t").value = cargo.slice(2);
