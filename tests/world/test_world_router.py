@@ -51,8 +51,7 @@ def _layer(mode, points, edges, chokepoint=None):
     return layer
 
 
-@pytest.fixture(scope="module")
-def world(tiny):
+def _layers_and_ports():
     # road: R0 by atlas node P (4 km) - X(3,0.02) crosses AZ->IR (the atlas covers AZ-IR: dropped);
     #       X - K(7,0.02) crosses IR->TR (not in the atlas: a default crossing)
     road = _layer("road", [(0.0, -0.04), (3.0, 0.02), (7.0, 0.02)], [(0, 1), (1, 2)])
@@ -63,7 +62,12 @@ def world(tiny):
     ports = Ports(name=("Pport", "Kport", "Kdry"), code=("AZPPT", "TRKPT", "TRKDR"), country=("AZ", "TR", "TR"),
                   country_name=("Azerbaijan", "Turkey", "Turkey"), lon=np.array([0.0, 7.0, 7.0]),
                   lat=np.array([-0.12, -0.1, 0.05]), node=np.array([0, 2, -1], dtype=np.int32))
-    return build_world_graph(tiny, {"road": road, "sea": sea}, ports)
+    return {"road": road, "sea": sea}, ports
+
+
+@pytest.fixture(scope="module")
+def world(tiny):
+    return build_world_graph(tiny, *_layers_and_ports())
 
 
 def test_border_rules_on_base_edges(world):
@@ -279,3 +283,22 @@ def test_the_shipped_crossing_rules_cite_known_sources_and_name_each_country_onc
     assert multimodal.crossing_rule(rules, "rail", "RU", "KZ")["dwell_h"] == 2.0
     assert multimodal.crossing_rule(rules, "road", "RU", "KZ") == {**rules["default_crossing"]["road"], "label": "default"}
     assert multimodal.crossing_rule(rules, "rail", "BY", "PL")["dwell_h"] == 40.6  # EAEU to EU: a customs border
+
+
+def test_a_passage_with_a_navigation_season_closes_outside_it(tiny, monkeypatch, tmp_path):
+    """The strait navigable April to October: Pport-Kport by sea goes through it in July and
+    round the southern detour in January; restricted to the strait's lanes, January has no route
+    and says the season blocks it."""
+    monkeypatch.setattr(multimodal, "seasons", lambda: {"strait": (4, 5, 6, 7, 8, 9, 10)})
+    world = build_world_graph(tiny, *_layers_and_ports())
+    router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
+    sea = frozenset({Mode.SEA})
+    july = router.route("Pport", "Kport", WorldOptions(objective="distance", modes=sea, month=7, closed_chokepoints=frozenset()))
+    january = router.route("Pport", "Kport", WorldOptions(objective="distance", modes=sea, month=1, closed_chokepoints=frozenset()))
+    assert july.legs[0].corridors == ("strait",) and january.legs[0].corridors == ()
+    assert january.distance_km > july.distance_km and (july.month, january.month) == (7, 1)
+    detour = world.offsets["sea"] + 3
+    world_no_detour = dataclasses.replace(world, open_months=np.where((world.tail == detour) | (world.head == detour), 0, world.open_months))
+    blocked = WorldRouter(world_no_detour, engine="scipy", cache_dir=tmp_path / "b")
+    with pytest.raises(NoRouteError, match=r"navigation seasons \(in January\).*passes strait"):
+        blocked.route("Pport", "Kport", WorldOptions(objective="distance", modes=sea, month=1, closed_chokepoints=frozenset()))

@@ -271,7 +271,7 @@ class WorldRouteBuilder:
         return Route(
             origin_id="", destination_id="", origin_name=origin, destination_name=destination,
             objective=options.objective, objective_value=value, year=options.year or world.atlas.as_of_year,
-            cargo=cargo, steps=tuple(steps), snaps_km=snaps_km,
+            cargo=cargo, steps=tuple(steps), snaps_km=snaps_km, month=options.month,
         )
 
     def _leg_sources(self, layers: int, mode: int) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from corridors.errors import DataError, Problem
+from corridors.model.seasons import parse_months
 from corridors.world.graphs import edge_midpoints
 
 CHOKEPOINTS_FILE = "world/chokepoints.yaml"
@@ -39,6 +40,8 @@ class Chokepoint:
     closed_by_default: bool = False
     inland_waterway: bool = False
     basin: bool = False
+    open_months: tuple[int, ...] = ()
+    """Its navigation season (``open_months: "4-11"`` in the file); empty: all year."""
 
 
 FLAGS = ("closed_by_default", "inland_waterway", "basin")
@@ -76,16 +79,21 @@ def _parse(entry: Any, where: str, problems: list[Problem], file: str) -> Chokep
     geometry = entry["geometry"] or {}
     if geometry.get("kind") not in ("assumption", "document"):
         bad(f"geometry.kind must be 'assumption' or 'document', found {geometry.get('kind')!r}")
+    try:
+        season = parse_months(str(entry.get("open_months") or ""))
+    except ValueError as err:
+        bad(f"open_months: {err}")
+        season = ()
     sources = tuple(dict(s) for s in entry["sources"] or [])
     if not sources or any("title" not in s for s in sources):
         bad("sources must be a non-empty list of entries with a title")
-    known = {"id", "name", "description", "polygons", "geometry", "sources", *FLAGS}
+    known = {"id", "name", "description", "polygons", "geometry", "sources", "open_months", *FLAGS}
     return Chokepoint(
         id=str(entry["id"]), name=str(entry["name"]), description=" ".join(str(entry["description"]).split()),
         polygons=tuple(rings), geometry_kind=str(geometry.get("kind")),
         geometry_reasoning=" ".join(str(geometry.get("reasoning", "")).split()),
         sources=sources, extra={k: v for k, v in entry.items() if k not in known},
-        **{flag: entry.get(flag) is True for flag in FLAGS},
+        open_months=season, **{flag: entry.get(flag) is True for flag in FLAGS},
     )
 
 
@@ -133,6 +141,15 @@ def flagged(flag: str) -> frozenset[str]:
     if flag not in FLAGS:
         raise ValueError(f"unknown chokepoint flag {flag!r}; known: {', '.join(FLAGS)}")
     return frozenset(c.id for c in packaged_chokepoints() if getattr(c, flag))
+
+
+def seasons() -> dict[str, tuple[int, ...]]:
+    """The navigation season of every packaged chokepoint that has one, by id.
+
+    >>> seasons()
+    {'volga_don': (4, 5, 6, 7, 8, 9, 10, 11)}
+    """
+    return {c.id: c.open_months for c in packaged_chokepoints() if c.open_months}
 
 
 def tag_edges(lon: np.ndarray, lat: np.ndarray, indptr: np.ndarray, head: np.ndarray,

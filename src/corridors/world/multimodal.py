@@ -33,7 +33,8 @@ import yaml
 from corridors.graph import compile_graph
 from corridors.graph.compile import MultimodalGraph
 from corridors.model import Mode, ModeParameters, Network
-from corridors.world.chokepoints import flagged
+from corridors.model.seasons import ALL_YEAR, months_mask
+from corridors.world.chokepoints import flagged, seasons
 from corridors.world.graphs import SphereIndex, fill_from_neighbours
 from corridors.world.layers import BaseLayer
 from corridors.world.marnet import Ports
@@ -57,7 +58,8 @@ class WorldGraph:
     """Arrays of the world graph (see the module docstring). Per arc: ``tail``, ``head``, ``kind``,
     ``mode`` (index into ``list(Mode)``, -1 for transfers), ``distance_km``, ``time_h``,
     ``cost_usd`` (per TEU-equivalent), ``co2e_kg_per_t``, ``co2e_kg_per_teu``, ``opens_year``
-    (first year usable), ``chokepoint`` (index into ``chokepoints``, -1), ``atlas_edge`` (index
+    (first year usable), ``open_months`` (12-bit mask of the months usable: an atlas link's or a
+    chokepoint's navigation season), ``chokepoint`` (index into ``chokepoints``, -1), ``atlas_edge`` (index
     into ``atlas_graph``'s edges, -1), ``border_from``/``border_to`` (country codes of a base
     border arc, -1). Per node: ``lon``, ``lat``, ``country`` (index into ``countries``, -1),
     ``layer`` (0 rail, 1 road, 2 sea, 3 atlas) and ``ref`` (index in its layer or atlas state).
@@ -86,6 +88,7 @@ class WorldGraph:
     co2e_kg_per_t: np.ndarray
     co2e_kg_per_teu: np.ndarray
     opens_year: np.ndarray
+    open_months: np.ndarray
     chokepoint: np.ndarray
     atlas_edge: np.ndarray
     border_from: np.ndarray
@@ -160,9 +163,10 @@ class _Arcs:
     """Accumulates arc arrays chunk by chunk."""
 
     FIELDS = ("tail", "head", "kind", "mode", "distance_km", "time_h", "cost_usd", "co2e_kg_per_t",
-              "co2e_kg_per_teu", "opens_year", "chokepoint", "atlas_edge", "border_from", "border_to")
+              "co2e_kg_per_teu", "opens_year", "open_months", "chokepoint", "atlas_edge", "border_from", "border_to")
     DTYPES = {"tail": np.int32, "head": np.int32, "kind": np.int8, "mode": np.int8, "opens_year": np.int16,
-              "chokepoint": np.int16, "atlas_edge": np.int32, "border_from": np.int16, "border_to": np.int16}
+              "open_months": np.int16, "chokepoint": np.int16, "atlas_edge": np.int32, "border_from": np.int16,
+              "border_to": np.int16}
 
     def __init__(self) -> None:
         self.chunks: dict[str, list[np.ndarray]] = {f: [] for f in self.FIELDS}
@@ -170,7 +174,7 @@ class _Arcs:
     def add(self, tail, head, kind, **values) -> None:
         n = len(tail)
         defaults = {"mode": -1, "distance_km": 0.0, "time_h": 0.0, "cost_usd": 0.0, "co2e_kg_per_t": 0.0,
-                    "co2e_kg_per_teu": 0.0, "opens_year": 0, "chokepoint": -1, "atlas_edge": -1,
+                    "co2e_kg_per_teu": 0.0, "opens_year": 0, "open_months": ALL_YEAR, "chokepoint": -1, "atlas_edge": -1,
                     "border_from": -1, "border_to": -1}
         self.chunks["tail"].append(np.asarray(tail))
         self.chunks["head"].append(np.asarray(head))
@@ -272,7 +276,8 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
                 river = np.isin(choke, rivers)
                 as_river = _line_values(Mode.IWW, params.modes[Mode.IWW], km)
                 values = {k: np.where(river, as_river[k], v) for k, v in values.items()}
-            arcs.add(tail, head, ArcKind.BASE, chokepoint=choke, **values)
+            season = np.asarray([months_mask(seasons().get(c, ())) for c in layer.chokepoints] + [ALL_YEAR], dtype=np.int16)
+            arcs.add(tail, head, ArcKind.BASE, chokepoint=choke, open_months=season[choke], **values)
             continue
         ct, ch = country[tail], country[head]
         crossing = (ct != ch) & (ct >= 0) & (ch >= 0)
@@ -302,7 +307,7 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
     arcs.add(graph.tail.astype(np.int64) + oa, graph.head.astype(np.int64) + oa, ArcKind.ATLAS,
              mode=graph.mode, distance_km=graph.distance_km, time_h=graph.run_time_h + graph.border_time_h,
              cost_usd=graph.run_cost_usd + graph.border_cost_usd, co2e_kg_per_t=graph.co2e_kg_per_t,
-             co2e_kg_per_teu=graph.co2e_kg_per_teu, opens_year=graph.opens_year,
+             co2e_kg_per_teu=graph.co2e_kg_per_teu, opens_year=graph.opens_year, open_months=graph.open_months,
              atlas_edge=np.arange(graph.n_edges))
 
     snap = rules["snap_km"]

@@ -8,6 +8,7 @@ for reuse, so answering again after a scenario change costs a re-customisation, 
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import hashlib
 import re
@@ -23,6 +24,7 @@ from corridors.errors import InvalidOptionError, NoRouteError, UnknownPlaceError
 from corridors.geo import haversine_km
 from corridors.io._atomic import write_atomic
 from corridors.model import Mode
+from corridors.model.seasons import check_month
 from corridors.routing._kernel import mode_mask, objective_weights
 from corridors.routing.fast import build_router
 from corridors.routing.fast.cch import TOPOLOGY_FORMAT
@@ -52,6 +54,7 @@ class WorldOptions:
     objective: str = "generalized"
     cargo: str = "teu"
     year: int | None = None
+    month: int | None = None
     modes: frozenset[Mode] | None = None
     avoid_countries: frozenset[str] = frozenset()
     closed_chokepoints: frozenset[str] = field(default_factory=_closed_by_default)
@@ -61,6 +64,11 @@ class WorldOptions:
     def __post_init__(self) -> None:
         if self.objective not in OBJECTIVES:
             raise InvalidOptionError(f"unknown objective {self.objective!r}; choose one of: {', '.join(OBJECTIVES)}")
+        if self.month is not None:
+            try:
+                check_month(self.month)
+            except ValueError as err:
+                raise InvalidOptionError(str(err)) from None
 
     @classmethod
     def from_route_options(cls, options: RouteOptions, close: Iterable[str] = ()) -> WorldOptions:
@@ -68,7 +76,7 @@ class WorldOptions:
         :func:`~corridors.scenarios.scenario_options`), with the chokepoints closed by default
         and ``close`` closed. Via, avoid and flow rules have no world counterpart yet."""
         return cls(
-            objective=options.objective, cargo=options.cargo, year=options.year, modes=options.modes,
+            objective=options.objective, cargo=options.cargo, year=options.year, month=options.month, modes=options.modes,
             avoid_countries=options.avoid_countries, closed_chokepoints=_closed_by_default() | frozenset(close),
             value_of_time_usd_per_teu_h=options.value_of_time_usd_per_teu_h,
             carbon_price_usd_per_t=options.carbon_price_usd_per_t,
@@ -161,6 +169,8 @@ class WorldRouter:
         unit = self._base.resolution
         weight = np.where((weight < unit / 2) & (w.time_h > 0), unit, weight)
         ok = w.opens_year <= (options.year or w.atlas.as_of_year)
+        if options.month is not None:
+            ok &= (w.open_months & (1 << (options.month - 1))) != 0
         unknown = sorted(set(options.closed_chokepoints) - set(w.chokepoints) - _closed_by_default())
         if unknown and w.chokepoints:
             raise InvalidOptionError(f"unknown chokepoint(s) {', '.join(unknown)}; known: {', '.join(w.chokepoints)}")
@@ -294,6 +304,7 @@ class WorldRouter:
              dataclasses.replace(options, closed_chokepoints=frozenset())),
             ("the avoided countries", dataclasses.replace(options, avoid_countries=frozenset())),
             ("the network year", dataclasses.replace(options, year=2100)),
+            (f"the navigation seasons (in {calendar.month_name[options.month or 1]})", dataclasses.replace(options, month=None)),
         ]
         reasons = []
         for rule, relaxed in relaxations:
