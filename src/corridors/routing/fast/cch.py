@@ -8,8 +8,10 @@ Three phases, each cheaper and more frequent than the one before:
    supergraph. It knows no weights, so it survives every scenario that only re-costs or closes
    arcs.
 2. :meth:`CCHRouter.customize` (once per scenario) or :meth:`CCHRouter.update` (a few arcs):
-   chain sums, then RoutingKit's customisation of the junction graph (with OpenMP on every
-   core when the router keeps one metric; 3.8 against 4.9 ms on world railways, two cores).
+   chain sums, then RoutingKit's customisation of the junction graph. It runs on one core:
+   RoutingKit's OpenMP customisation of world railways took 3.1 ms against 4.9 ms on an idle
+   two-core machine, but 7 ms (median; up to 68 ms) while another process kept the second core
+   busy, as a server's other requests or a test run beside it would.
 3. queries, with the input-arc indices of the path. An end inside a chain leaves or enters it
    at one of the chain's two junctions (or stays on it); the best of those combinations is the
    least path. The junction path comes back from RoutingKit about a third as long (450 against
@@ -145,8 +147,6 @@ class CCHRouter:
         self._topology = topology
         self._metrics = [pyroutingkit.CCHMetric(topology) for _ in range(self.workers)]
         self._metric = self._metrics[0]
-        # a lone metric is customised on every core (OpenMP); helpers customise side by side instead
-        self._customize_threads = available_cores() if self.workers == 1 and pyroutingkit.HAS_OPENMP else 0
         self._pending: list[Future] = []  # the other metrics' customisation, running in the background
         self._weights: np.ndarray | None = None  # quantised weights, once customised
 
@@ -267,7 +267,7 @@ class CCHRouter:
         chain_weights = ChainWeights(self._chains, w)
         full = self._to_uint32(chain_weights.junction_weights())
         wait(self._pending)  # each helper is customised afresh, whether its last work failed or not
-        self._metric.customize(full, self._customize_threads)
+        self._metric.customize(full, 0)
         self._pending = [_background(m.customize, full, 0) for m in self._metrics[1:]]
         self._weights, self._chain_weights = w, chain_weights
         self._overflow, self._component = None, None
