@@ -26,7 +26,7 @@ from corridors.routing._build import build_route
 from corridors.routing.options import cargo_unit
 from corridors.routing.result import BorderStep, Leg, Route, Step, TransferStep
 from corridors.world.graphs import SphereIndex
-from corridors.world.multimodal import LAYER_SOURCES, MODES, ArcKind, WorldGraph, crossing_rule
+from corridors.world.multimodal import LAYER_SOURCES, MODES, ArcKind, CrossingRule, WorldGraph, crossing_rule
 
 if TYPE_CHECKING:
     from corridors.world.router import WorldOptions
@@ -306,18 +306,18 @@ class WorldRouteBuilder:
         rule = crossing_rule(w.crossing_rules, mode, a_from, a_to)
         node = int(w.head[arc])
         return BorderStep(
-            border_id="", name=f"{a_from}-{a_to} {mode} crossing ({rule['label']})", mode=mode, from_country=a_from,
+            border_id="", name=f"{a_from}-{a_to} {mode} crossing ({rule.label})", mode=mode, from_country=a_from,
             to_country=a_to, at_km=km, time_h=float(w.time_h[arc]) - dist / mp.speed_kmh, time_p90_h=None,
             cost_usd=(float(w.cost_usd[arc]) - dist * mp.cost_usd_per_teu_km) * cargo.teu_equivalent,
             status="operational", link_id="", source_ids=self._border_sources(rule, mode, arc),
             lon=float(w.lon[node]), lat=float(w.lat[node]),
         )
 
-    def _border_sources(self, rule: dict, mode: str, arc: int) -> tuple[str, ...]:
+    def _border_sources(self, rule: CrossingRule, mode: str, arc: int) -> tuple[str, ...]:
         """Sources of a default crossing's dwell and fee (its ``rule``), and of the gauge change it
         includes when the two countries' rail gauges differ."""
         w = self.world
-        ids = list(rule["source_ids"])
+        ids = list(rule.source_ids)
         if mode == "rail" and w.country_gauge_mm[w.border_from[arc]] != w.country_gauge_mm[w.border_to[arc]]:
             ids += [*w.crossing_rules["gauge_source_ids"], *w.atlas.parameters.gauge_change_source_ids]
         return tuple(dict.fromkeys(ids))

@@ -59,7 +59,7 @@ class SphereIndex:
             return np.full(len(lon), -1, dtype=np.int64), np.full(len(lon), np.inf)
         bound = np.inf
         if np.isfinite(radius_km):  # the chord of that arc, a hair longer: the radius itself is inside
-            bound = 2 * np.sin(min(radius_km / EARTH_RADIUS_KM, np.pi) / 2) * (1 + 1e-9)
+            bound = 2 * np.sin(min(max(radius_km, 0.0) / EARTH_RADIUS_KM, np.pi) / 2) * (1 + 1e-9) + 1e-12
         chord, idx = self.tree.query(unit_vectors(lon, lat), distance_upper_bound=bound)
         km = chord_km(np.minimum(chord, 2.0))  # beyond the bound the tree answers inf
         found = km <= radius_km

@@ -129,14 +129,29 @@ def load_crossing_rules() -> dict:
     return yaml.safe_load(text)
 
 
-def crossing_rule(rules: Mapping, mode: str, country_a: str, country_b: str) -> dict:
-    """The default crossing of ``mode`` ("rail" or "road") between two countries: ``dwell_h``,
-    ``fee_usd``, ``source_ids`` and ``label``; a customs union both belong to, if it lists the
-    mode, else the ``default_crossing`` of ``rules`` (``data/world/crossings.yaml``)."""
+@dataclass(frozen=True)
+class CrossingRule:
+    """What a default crossing of the base layers costs beyond running: ``dwell_h`` (hours),
+    ``fee_usd`` (per TEU-equivalent), the ``source_ids`` behind them, and a ``label`` for the
+    border step ("default", or "inside the EU customs union")."""
+
+    dwell_h: float
+    fee_usd: float
+    source_ids: tuple[str, ...]
+    label: str
+
+
+def crossing_rule(rules: Mapping, mode: str, country_a: str, country_b: str) -> CrossingRule:
+    """The default crossing of ``mode`` ("rail" or "road") between two countries under ``rules``
+    (``data/world/crossings.yaml``): a customs union's both belong to, if it sets the mode, else
+    the ``default_crossing``."""
     for union in rules.get("customs_unions", ()):
         if mode in union and country_a in union["members"] and country_b in union["members"]:
-            return {**union[mode], "source_ids": union["source_ids"], "label": f"inside the {union['name']}"}
-    return {**rules["default_crossing"][mode], "label": "default"}
+            figures = union[mode]
+            return CrossingRule(float(figures["dwell_h"]), float(figures["fee_usd"]), tuple(union["source_ids"]),
+                                f"inside the {union['name']}")
+    figures = rules["default_crossing"][mode]
+    return CrossingRule(float(figures["dwell_h"]), float(figures["fee_usd"]), tuple(figures["source_ids"]), "default")
 
 
 def rule_source_ids() -> frozenset[str]:
@@ -293,7 +308,7 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
         for pair_a, pair_b in set(zip(ct[default].tolist(), ch[default].tolist())):
             rule = crossing_rule(rules, name, countries[pair_a], countries[pair_b])
             pair = default & (ct == pair_a) & (ch == pair_b)
-            dwell[pair], fee[pair] = rule["dwell_h"], rule["fee_usd"]
+            dwell[pair], fee[pair] = rule.dwell_h, rule.fee_usd
         time_h, cost = values["time_h"][default] + dwell[default], values["cost_usd"][default] + fee[default]
         if mode is Mode.RAIL:
             change = gauge_of[ct[default]] != gauge_of[ch[default]]

@@ -273,7 +273,8 @@ class _Spans:
 class ChainWeights:
     """One metric on a :class:`Chains`: junction-arc weights and the offsets along chains.
 
-    ``weights`` are the input arcs' weights (``inf`` closed). Offsets come in two columns, one per
+    ``weights`` are the input arcs' weights (``inf`` closed), kept, not copied: the caller must
+    not change them afterwards. Offsets come in two columns, one per
     end of a node's chain: column 0 is the chain's first junction, column 1 its last. A junction
     node has itself in column 0 at offset 0 and nothing (-1, ``inf``) in column 1.
     """
