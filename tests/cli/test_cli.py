@@ -74,7 +74,7 @@ def test_route_geojson_on_stdout(tiny_args):
         (["route", "p", "t", "--modes", "rail,plane"], "unknown mode"),
         (["route", "p", "t", "--cargo", "pallet"], "defines no cargo unit 'pallet'; give one of teu, feu, truck"),
         (["route", "p", "t", "--year", "3000"], "give a year from 1900 to 2100"),
-        (["route", "p", "t", "--month", "13"], "Invalid value for '--month'"),
+        (["route", "p", "t", "--month", "13"], "month 13 is out of range; give 1 (January) to 12 (December)"),
         (["route", "p", "p"], "same place"),
         (["route", "p", "t", "--via", "nowhere"], "unknown place, link id or border id 'nowhere'"),
         (["route", "p", "t", "--avoid", "t"], "it is the origin or destination"),
@@ -157,3 +157,6 @@ def test_a_shipment_month_closes_a_link_out_of_season_and_the_table_says_the_mon
     assert data["month"] == 1 and round(data["time_h"], 2) == 26.67  # by road: the rail link is out of season
     july = json.loads(run("route", "p", "t", "--objective", "time", "--month", "7", "--format", "json", *args).stdout)
     assert round(july["time_h"], 2) == 24.05
+    no_month = " ".join(run("route", "p", "t", "--objective", "time", *args).stdout.split())
+    assert "uses s--t--rail (April to October), navigable only part of the year; give --month" in no_month
+    assert "navigable only part of the year" not in " ".join(run("route", "p", "t", "--objective", "time", "--month", "7", *args).stdout.split())

@@ -302,3 +302,22 @@ def test_a_passage_with_a_navigation_season_closes_outside_it(tiny, monkeypatch,
     blocked = WorldRouter(world_no_detour, engine="scipy", cache_dir=tmp_path / "b")
     with pytest.raises(NoRouteError, match=r"navigation seasons \(in January\).*passes strait"):
         blocked.route("Pport", "Kport", WorldOptions(objective="distance", modes=sea, month=1, closed_chokepoints=frozenset()))
+
+
+def test_an_atlas_links_season_reaches_the_world_graph(tiny_with_season, tmp_path):
+    """s--t--rail of the atlas navigable April to October: its world arcs carry months 4-10, and
+    a rail-only world route P-T runs in April and October but not in March or November."""
+    from corridors import read_network
+
+    atlas = read_network(tiny_with_season("s--t--rail", "4-10"))
+    world = build_world_graph(atlas, *_layers_and_ports())
+    link = atlas.links.index(atlas.link_by_id["s--t--rail"])
+    on_link = (world.atlas_edge >= 0) & (world.atlas_graph.link[np.maximum(world.atlas_edge, 0)] == link)
+    assert on_link.any() and set(world.open_months[on_link].tolist()) == {0b0011_1111_1000}
+    router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
+    rail = frozenset({Mode.RAIL})
+    for month in (4, 10):
+        assert router.route("p", "t", WorldOptions(objective="time", modes=rail, month=month)).legs
+    for month in (3, 11):
+        with pytest.raises(NoRouteError, match="navigation seasons"):
+            router.route("p", "t", WorldOptions(objective="time", modes=rail, month=month))

@@ -74,7 +74,7 @@ def route(
     modes: Annotated[Optional[str], typer.Option(help="Allowed modes, comma-separated: rail,road,sea,ferry,iww.")] = None,
     avoid_country: Annotated[Optional[list[str]], typer.Option("--avoid-country", help="ISO codes to avoid, comma-separated.")] = None,
     year: Annotated[Optional[int], typer.Option(help="Network year; planned links due by then are usable.")] = None,
-    month: Annotated[Optional[int], typer.Option(help="Month of the shipment, 1-12: links out of their navigation season (the Volga-Don, April-November) are closed.", min=1, max=12)] = None,
+    month: Annotated[Optional[int], typer.Option(help="Month of the shipment, 1-12: links out of their navigation season (the Volga-Don, April-November) are closed.")] = None,
     alternatives: Annotated[int, typer.Option(help="Number of materially different routes.", min=1, max=10)] = 1,
     cargo: Annotated[str, typer.Option(help="A cargo unit of the network (the atlas: teu, feu, truck) or t:N (N tonnes of bulk).")] = "teu",
     fmt: Annotated[Format, typer.Option("--format", help="Output format on stdout.")] = Format.table,
@@ -132,6 +132,10 @@ def route(
         print_tables(out, route_table(best))
         if best.not_yet_built:
             out.print(f"[yellow]note:[/] {len(best.not_yet_built)} leg(s) use links not built in {net.as_of_year}.")
+        seasonal = _seasonal_links(net, best)
+        if seasonal and month is None:
+            out.print(f"[yellow]note:[/] the route uses {', '.join(seasonal)}, navigable only part of the year; "
+                      "give --month to route for a month.")
         if len(routes) > 1:
             print_tables(out, alternatives_table(routes))
     if geojson:
@@ -140,6 +144,15 @@ def route(
     if html:
         write_atomic(html, route_to_html(best, net, alternatives=tuple(routes) if len(routes) > 1 else ()))
         err.print(f"wrote {html}")
+
+
+def _seasonal_links(net, route) -> list[str]:
+    """Links with a navigation season on ``route``, each with it ("astrakhan--volgograd--iww
+    (April to November)")."""
+    from corridors.model.seasons import describe
+
+    links = (net.link_by_id[i] for leg in route.legs for i in leg.link_ids if i in net.link_by_id)
+    return list(dict.fromkeys(f"{link.id} ({describe(link.open_months)})" for link in links if link.open_months))
 
 
 def _world_routes(net, origin: str, destination: str, options, close: list[str], alternatives: int):

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from corridors.model import LengthSource, Mode, NodeKind, SourceKind, Status
-from corridors.model.seasons import parse_months
+from corridors.model.seasons import check_months, parse_months
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:--[a-z0-9]+(?:[-_][a-z0-9]+)*)*$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -51,8 +51,10 @@ def _bool(value: Any) -> Any:
     return value
 
 
-def _season(value: Any) -> Any:
-    return parse_months(value) if isinstance(value, str) else (() if value is None else value)
+def _season(value: Any) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    return parse_months(value) if isinstance(value, str) else check_months(value)
 
 
 StrList = Annotated[tuple[str, ...], BeforeValidator(_split)]

@@ -5,6 +5,7 @@ Opens offline: no scripts, fonts or tiles are fetched.
 
 from __future__ import annotations
 
+import calendar
 from html import escape
 
 from corridors.io._draw import draw_map, figure_bytes
@@ -58,6 +59,7 @@ def _step_row(step) -> str:
 def route_to_html(route: Route, network: Network, *, alternatives: tuple[Route, ...] = ()) -> str:
     """The route report as one HTML document (string)."""
     title = f"{route.origin_name} \u2192 {route.destination_name}"
+    shipped = f", shipped in {calendar.month_name[route.month]}" if route.month else ""
     svg = figure_bytes(draw_map(network, route), "svg").decode("utf-8")
     svg = svg[svg.index("<svg"):]
     rows = "\n".join(_step_row(s) for s in route.steps)
@@ -97,7 +99,7 @@ def route_to_html(route: Route, network: Network, *, alternatives: tuple[Route, 
 <h1>{escape(title)}</h1>
 <p class=sub>Best route by <b>{escape(route.objective)}</b> for one {escape(route.cargo.name)}
 ({_n(route.cargo.mass_t, 1)} t, {route.cargo.teu_equivalent:g} TEU-equivalent) on the {escape(network.name)}
-{escape(network.version)}, network year {route.year}. Figures are per shipment.</p>
+{escape(network.version)}, network year {route.year}{shipped}. Figures are per shipment.</p>
 <div class=kpis><div class=kpi><b>{_n(route.distance_km)} km</b>distance</div>
 <div class=kpi><b>{_n(route.time_h / 24, 1)} days</b>{_n(route.time_h)} h door to door</div>
 <div class=kpi><b>${_n(route.cost_usd)}</b>cost</div><div class=kpi><b>{_n(route.co2e_kg)} kg</b>CO2e (well-to-wheel)</div>

@@ -16,28 +16,32 @@ ALL_YEAR = (1 << 12) - 1
 
 
 def parse_months(text: str) -> tuple[int, ...]:
-    """The months of a season written ``"first-last"`` (month numbers, 1 to 12); ``""`` is all
-    year.
+    """The months of a season written ``"first-last"`` or as one month (month numbers, 1 to
+    12); ``""`` is all year.
 
     >>> parse_months("4-11")
     (4, 5, 6, 7, 8, 9, 10, 11)
-    >>> parse_months("11-2")
-    (1, 2, 11, 12)
-    >>> parse_months("")
-    ()
+    >>> parse_months("11-2"), parse_months("8"), parse_months("")
+    ((1, 2, 11, 12), (8,), ())
     """
     text = text.strip()
     if not text:
         return ()
-    first, sep, last = text.partition("-")
+    first, _, last = text.partition("-")
     try:
-        a, b = int(first), int(last)
+        a, b = int(first), int(last or first)
     except ValueError:
         a = b = 0
-    if not sep or not (1 <= a <= 12 and 1 <= b <= 12):
-        raise ValueError(f"season {text!r} is not 'first-last' with months 1 to 12, e.g. '4-11' (April to November)")
+    if not (1 <= a <= 12 and 1 <= b <= 12):
+        raise ValueError("a season is 'first-last' with months 1 to 12, e.g. '4-11' (April to November), or one month")
     months = range(a, b + 1) if a <= b else [*range(a, 13), *range(1, b + 1)]
     return tuple(sorted(months)) if len(set(months)) < 12 else ()
+
+
+def check_months(months: Iterable[int]) -> tuple[int, ...]:
+    """Months as a sorted tuple, each checked with :func:`check_month`; all twelve become ``()``."""
+    found = tuple(sorted({check_month(int(m)) for m in months}))
+    return () if len(found) == 12 else found
 
 
 def check_month(month: int) -> int:
@@ -62,11 +66,13 @@ def months_mask(months: Iterable[int]) -> int:
 def describe(months: tuple[int, ...]) -> str:
     """A season in words, its first to its last month.
 
-    >>> describe((4, 5, 6, 7, 8, 9, 10, 11)), describe((1, 2, 11, 12)), describe(())
-    ('April to November', 'November to February', 'all year')
+    >>> describe((4, 5, 6, 7, 8, 9, 10, 11)), describe((1, 2, 11, 12)), describe((8,)), describe(())
+    ('April to November', 'November to February', 'in August', 'all year')
     """
     if not months:
         return "all year"
+    if len(months) == 1:
+        return f"in {calendar.month_name[months[0]]}"
     gaps = [m for m in months if m - 1 not in months and not (m == 1 and 12 in months)]
     first = gaps[0] if gaps else months[0]
     last = (first - 2) % 12 + 1  # the month before the first, then back to the last open one

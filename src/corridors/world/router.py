@@ -304,8 +304,10 @@ class WorldRouter:
              dataclasses.replace(options, closed_chokepoints=frozenset())),
             ("the avoided countries", dataclasses.replace(options, avoid_countries=frozenset())),
             ("the network year", dataclasses.replace(options, year=2100)),
-            (f"the navigation seasons (in {calendar.month_name[options.month or 1]})", dataclasses.replace(options, month=None)),
         ]
+        if options.month is not None:
+            relaxations.append((f"the navigation seasons (in {calendar.month_name[options.month]})",
+                                dataclasses.replace(options, month=None)))
         reasons = []
         for rule, relaxed in relaxations:
             if relaxed == options:

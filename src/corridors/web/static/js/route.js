@@ -68,7 +68,7 @@ function renderRoute() {
   if (!routes.length) {
     const reasons = (response.reasons || []).map((r) => `<li>${esc(typeof r === "string" ? r : r.message || JSON.stringify(r))}</li>`).join("");
     showRouteMessage(`<div class="reasons" role="alert"><b>No route exists with these settings.</b>${reasons ? `<ul>${reasons}</ul>` : ""}
-      <p class="hint">Try allowing more modes, removing avoided countries, a later network year, or another scenario.</p></div>`);
+      <p class="hint">Try allowing more modes, removing avoided countries, a later network year, another month, or another scenario.</p></div>`);
     return;
   }
   routes.forEach((r, i) => {
