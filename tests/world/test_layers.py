@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from corridors.geo import haversine_km
-from corridors.world.graphs import close_pairs, symmetric_csr
+from corridors.world.graphs import SphereIndex, close_pairs, symmetric_csr
 from corridors.world.layers import BaseLayer, layer_from_scgraph
 from corridors.world.scgraph_source import _import_without_scgraph
 
@@ -130,3 +130,24 @@ def test_scgraph_stand_in_imports_data_module_and_cleans_up(tmp_path, monkeypatc
     assert sys.modules.get("scgraph.core") is before
     assert "fake_scgraph_data.tiny" not in sys.modules
     assert not hasattr(sys.modules["fake_scgraph_data"], "tiny")
+
+
+@pytest.mark.parametrize("radius_km", [np.inf, 300.0, 0.0])
+def test_nearest_is_the_brute_force_nearest_for_few_points_and_many(radius_km: float) -> None:
+    """A few query points (the scalar path) and many (the array path) both give the point of least
+    haversine distance, with that distance, and -1 beyond the radius; poles and the antimeridian
+    included."""
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(-180, 180, 500), rng.uniform(-90, 90, 500)
+    lon[:2], lat[:2] = [179.9, 0.0], [0.0, 90.0]
+    index = SphereIndex(lon, lat)
+    q_lon = np.concatenate([[-179.95, 10.0, lon[7]], rng.uniform(-180, 180, 40)])
+    q_lat = np.concatenate([[0.0, 89.9, lat[7]], rng.uniform(-90, 90, 40)])
+    km = haversine_km(q_lon[:, None], q_lat[:, None], lon[None, :], lat[None, :])
+    want = np.where(km.min(axis=1) <= radius_km, km.argmin(axis=1), -1)
+    for n in (3, len(q_lon)):  # the first three alone take the scalar path
+        got, got_km = index.nearest(q_lon[:n], q_lat[:n], radius_km)
+        assert got.tolist() == want[:n].tolist()
+        found = got >= 0
+        assert np.allclose(got_km[found], km.min(axis=1)[:n][found], rtol=1e-6, atol=1e-6)
+        assert np.all(np.isinf(got_km[~found]))

@@ -179,12 +179,12 @@ class _RunFigures:
     """(lon, lat) of the run's nodes: views into one array for the whole path."""
 
 
-def _run_figures(world: WorldGraph, runs: _Runs, namer: Namer) -> _RunFigures:
+def _run_figures(world: WorldGraph, runs: _Runs, namer: Namer, lonlat_table: np.ndarray) -> _RunFigures:
     """The figures of every run of a path, by array operations over the whole path."""
     arcs, nodes, start, stop = runs.arcs, runs.nodes, runs.start, runs.stop
     first, last = nodes[start], nodes[stop]
     first_name, last_name = _end_names(namer, first, last, runs.cls != ATLAS)
-    lonlat = np.column_stack([world.lon[nodes], world.lat[nodes]])
+    lonlat = np.take(lonlat_table, nodes, axis=0)
     return _RunFigures(
         mode=world.mode[arcs[start]].tolist(),
         distance_km=_run_sums(world.distance_km[arcs], start),
@@ -240,6 +240,7 @@ class WorldRouteBuilder:
         self.world = world
         self.namer = Namer(world)
         self._run_keys = run_keys(world)
+        self._lonlat = np.column_stack([world.lon, world.lat])
         modes = world.atlas.parameters.modes
         self._modes: list[tuple[str, ModeParameters | None]] = [(m.value, modes.get(m)) for m in MODES]
         self._sources: dict[tuple[int, int], tuple[str, ...]] = {}
@@ -254,7 +255,7 @@ class WorldRouteBuilder:
         steps: list[Step] = []
         if len(arcs):
             runs = _cut_runs(world, self._run_keys, arcs)
-            figures = _run_figures(world, runs, self.namer)
+            figures = _run_figures(world, runs, self.namer, self._lonlat)
             km = 0.0
             for r, (cls, start, stop) in enumerate(zip(runs.cls.tolist(), runs.start.tolist(), runs.stop.tolist())):
                 if cls == ATLAS:

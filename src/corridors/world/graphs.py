@@ -6,6 +6,8 @@ lengths km.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from corridors.geo import EARTH_RADIUS_KM, haversine_km
@@ -59,11 +61,28 @@ class SphereIndex:
             return np.full(len(lon), -1, dtype=np.int64), np.full(len(lon), np.inf)
         bound = np.inf
         if np.isfinite(radius_km):  # the chord of that arc, a hair longer: the radius itself is inside
-            bound = 2 * np.sin(min(max(radius_km, 0.0) / EARTH_RADIUS_KM, np.pi) / 2) * (1 + 1e-9) + 1e-12
+            bound = 2 * math.sin(min(max(radius_km, 0.0) / EARTH_RADIUS_KM, math.pi) / 2) * (1 + 1e-9) + 1e-12
+        if len(lon) <= _FEW:  # a route's two ends: Python floats beat numpy's cost per call
+            points = [_unit_vector(x, y) for x, y in zip(lon.tolist(), lat.tolist())]
+            chord, idx = self.tree.query(points, distance_upper_bound=bound)
+            km = [2 * EARTH_RADIUS_KM * math.asin(min(c / 2, 1.0)) for c in chord.tolist()]
+            found = [d <= radius_km for d in km]
+            return (np.asarray([i if f else -1 for i, f in zip(idx.tolist(), found)], dtype=np.int64),
+                    np.asarray([d if f else np.inf for d, f in zip(km, found)]))
         chord, idx = self.tree.query(unit_vectors(lon, lat), distance_upper_bound=bound)
         km = chord_km(np.minimum(chord, 2.0))  # beyond the bound the tree answers inf
         found = km <= radius_km
         return np.where(found, idx, -1).astype(np.int64), np.where(found, km, np.inf)
+
+
+_FEW = 8
+"""Queries of up to this many points take :meth:`SphereIndex.nearest`'s scalar path."""
+
+
+def _unit_vector(lon: float, lat: float) -> tuple[float, float, float]:
+    """:func:`unit_vectors` of one point, on Python floats."""
+    lo, la = math.radians(lon), math.radians(lat)
+    return math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)
 
 
 def fill_from_neighbours(codes: np.ndarray, tail: np.ndarray, head: np.ndarray) -> np.ndarray:
