@@ -234,7 +234,8 @@ def _end_names(namer: Namer, first: np.ndarray, last: np.ndarray, need: np.ndarr
 class WorldRouteBuilder:
     """Builds the :class:`Route` of world paths (see the module docstring) and keeps what later
     routes reuse: the :class:`Namer`, each mode's figures, legs' source ids, and the steps of
-    the ``atlas_cache`` atlas stretches used most recently."""
+    the ``atlas_cache`` atlas stretches and 16 times as many default crossings used most
+    recently."""
 
     def __init__(self, world: WorldGraph, *, atlas_cache: int = 256) -> None:
         self.world = world
@@ -245,6 +246,7 @@ class WorldRouteBuilder:
         self._modes: list[tuple[str, ModeParameters | None]] = [(m.value, modes.get(m)) for m in MODES]
         self._sources: dict[tuple[int, int], tuple[str, ...]] = {}
         self._atlas_steps = functools.lru_cache(maxsize=atlas_cache)(self._assemble_atlas_steps)
+        self._border_steps = functools.lru_cache(maxsize=16 * atlas_cache)(self._border)
 
     def build(self, arcs: np.ndarray, options: WorldOptions, origin: str, destination: str, value: float,
               snaps_km: tuple[float, float]) -> Route:
@@ -268,7 +270,7 @@ class WorldRouteBuilder:
                     steps.append(self._leg(figures, r, km, cargo))
                     km += figures.distance_km[r]
                     if cls == BORDER:
-                        steps.append(self._border(int(arcs[start]), km, cargo))
+                        steps.append(_shifted(self._border_steps(int(arcs[start]), cargo), km))
         return Route(
             origin_id="", destination_id="", origin_name=origin, destination_name=destination,
             objective=options.objective, objective_value=value, year=options.year or world.atlas.as_of_year,
@@ -298,8 +300,9 @@ class WorldRouteBuilder:
             source_ids=self._leg_sources(figures.layers[r], mode), geometry=figures.geometry[r],
         )
 
-    def _border(self, arc: int, km: float, cargo: CargoUnit) -> BorderStep:
-        """A default crossing on a base border arc: its dwell and fee beyond the running figures."""
+    def _border(self, arc: int, cargo: CargoUnit) -> BorderStep:
+        """A default crossing on a base border arc, at km 0: its dwell and fee beyond the running
+        figures."""
         w = self.world
         mode, mp = self._modes[int(w.mode[arc])]
         dist = float(w.distance_km[arc])
@@ -308,7 +311,7 @@ class WorldRouteBuilder:
         node = int(w.head[arc])
         return BorderStep(
             border_id="", name=f"{a_from}-{a_to} {mode} crossing ({rule.label})", mode=mode, from_country=a_from,
-            to_country=a_to, at_km=km, time_h=float(w.time_h[arc]) - dist / mp.speed_kmh, time_p90_h=None,
+            to_country=a_to, at_km=0.0, time_h=float(w.time_h[arc]) - dist / mp.speed_kmh, time_p90_h=None,
             cost_usd=(float(w.cost_usd[arc]) - dist * mp.cost_usd_per_teu_km) * cargo.teu_equivalent,
             status="operational", link_id="", source_ids=self._border_sources(rule, mode, arc),
             lon=float(w.lon[node]), lat=float(w.lat[node]),
