@@ -144,6 +144,10 @@ def test_a_comparison_across_network_years_says_so(tiny):
     assert later.to_dict()["base_year"] is None and later.to_dict()["scenario_year"] == 2030
     assert later.year_note == ("The base is routed in the reference year and the scenario in 2030: "
                                "links opening in between count as changes too.")
+    # the reference year given by name is the same year: no note
+    named = compare(base_case(tiny, options), scenario_case(tiny, CLOSE_RS, dataclasses.replace(options, year=tiny.as_of_year)),
+                    [Lane("pt", "p", "t")])
+    assert named.years == (None, tiny.as_of_year) and named.year_note == ""
 
 
 def test_a_lane_with_no_route_before_or_after_has_not_changed(tiny):

@@ -13,8 +13,12 @@ from corridors.scenarios import builtin, builtin_scenarios, load_scenario, parse
 
 def test_a_scenario_request_reads_no_scenario_file(client, monkeypatch):
     builtin_scenarios()  # the first use anywhere reads the files, once
+    import corridors.api.service as service
+
     parsed, parse = [], builtin.parse_scenario
-    monkeypatch.setattr(builtin, "parse_scenario", lambda text, file="": parsed.append(file) or parse(text, file))
+    spy = lambda text, file="": parsed.append(file) or parse(text, file)  # noqa: E731
+    for module in (builtin, service):  # wherever a request could parse a scenario
+        monkeypatch.setattr(module, "parse_scenario", spy)
     routed = client.post("/api/route", json={"origin": "Baku", "destination": "Gyumri", "scenario": "zangezur-open"})
     assert routed.status_code == 200
     assert client.post("/api/matrix", json={"origins": ["Baku"], "destinations": ["Kars"], "scenario": "red-sea-closed"}).status_code == 200

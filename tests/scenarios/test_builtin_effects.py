@@ -152,12 +152,15 @@ def test_a_reused_topology_compiles_the_same_graph_as_a_fresh_compile(atlas):
 
     from corridors.graph import compile_graph
 
+    base_topology, lent = compile_graph(atlas).topology, []
     for scenario in builtin_scenarios():
         network = apply_scenario(atlas, scenario).network
         reused = compile_graph(network)
         fresh = compile_graph(dataclasses.replace(network, derived_from=None))
         pairs = [(reused, fresh, "graph"), (reused.topology, fresh.topology, "topology")]
         assert reused.topology is not fresh.topology  # two compiles indeed
+        if reused.topology is base_topology:
+            lent.append(scenario.name)
         for got_obj, want_obj, where in pairs:
             compared = 0
             for field in dataclasses.fields(got_obj):
@@ -166,3 +169,4 @@ def test_a_reused_topology_compiles_the_same_graph_as_a_fresh_compile(atlas):
                     assert np.array_equal(got, want), (scenario.name, where, field.name)
                     compared += 1
             assert compared >= 5, where
+    assert "red-sea-closed" in lent  # a scenario that only closes links borrows the base's topology

@@ -141,8 +141,8 @@ class Comparison:
         """A warning when the two cases are routed in different network years: the changes then
         include links that open in between on their own, not only the scenario's doing."""
         base, scenario = self.years
-        if base == scenario:
-            return ""
+        if (base or self.base.network.as_of_year) == (scenario or self.scenario.network.as_of_year):
+            return ""  # one network year, whether given or the data's own
         return (f"The base is routed in {base or 'the reference year'} and the scenario in "
                 f"{scenario or 'the reference year'}: links opening in between count as changes too.")
 

@@ -208,13 +208,12 @@ class Service:
 
     def get_scenario(self, name: str) -> dict[str, Any]:
         text = self.store.get_scenario(name)
-        builtin = False
-        if text is None:
+        builtin = text is None
+        if builtin:
             text = builtin_text(name)
             if text is None:
                 raise NotFound(f"no scenario named {name!r}")
-            builtin = True
-        spec = parse_scenario(text, name).spec
+        spec = (load_scenario(name) if builtin else parse_scenario(text, name)).spec  # a built-in is parsed once
         return {"name": name, "title": spec.title, "description": " ".join(spec.description.split()),
                 "year": spec.base.year, "builtin": builtin, "yaml": text}
 
