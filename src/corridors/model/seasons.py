@@ -34,14 +34,34 @@ def parse_months(text: str) -> tuple[int, ...]:
         a = b = 0
     if not (1 <= a <= 12 and 1 <= b <= 12):
         raise ValueError("a season is 'first-last' with months 1 to 12, e.g. '4-11' (April to November), or one month")
-    months = range(a, b + 1) if a <= b else [*range(a, 13), *range(1, b + 1)]
-    return tuple(sorted(months)) if len(set(months)) < 12 else ()
+    return check_months(range(a, b + 1) if a <= b else [*range(a, 13), *range(1, b + 1)])
 
 
 def check_months(months: Iterable[int]) -> tuple[int, ...]:
-    """Months as a sorted tuple, each checked with :func:`check_month`; all twelve become ``()``."""
+    """The months of a season as a sorted tuple, each checked with :func:`check_month`, and
+    together one unbroken stretch (over the new year or not); all twelve become ``()``.
+
+    >>> check_months([12, 1, 2]), check_months(range(1, 13))
+    ((1, 2, 12), ())
+    >>> check_months([4, 5, 8])
+    Traceback (most recent call last):
+    ValueError: a season is one stretch of months, e.g. April to November; got months [4, 5, 8]
+    """
     found = tuple(sorted({check_month(int(m)) for m in months}))
-    return () if len(found) == 12 else found
+    if len(found) == 12:
+        return ()
+    if len([m for m in found if (m - 2) % 12 + 1 not in found]) > 1:  # more than one first month
+        raise ValueError(f"a season is one stretch of months, e.g. April to November; got months {list(found)}")
+    return found
+
+
+def open_in(masks, month: int):
+    """Whether each 12-bit month mask (:func:`months_mask`; an int or an array) is open in ``month``.
+
+    >>> open_in(months_mask((4, 5)), 5), open_in(months_mask((4, 5)), 6)
+    (True, False)
+    """
+    return (masks & (1 << (month - 1))) != 0
 
 
 def check_month(month: int) -> int:

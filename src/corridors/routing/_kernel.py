@@ -15,6 +15,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from corridors.graph import MultimodalGraph
 from corridors.model import CargoUnit, Mode
+from corridors.model.seasons import open_in
 
 MODES = list(Mode)
 
@@ -98,7 +99,7 @@ def rule_masks(
     n = graph.n_edges
     masks = {"year": graph.opens_year <= year}
     if month is not None:
-        masks["season"] = (graph.open_months & (1 << (month - 1))) != 0
+        masks["season"] = open_in(graph.open_months, month)
     if modes is not None:
         masks["modes"] = mode_mask(graph.mode, modes)
     if avoid_countries:

@@ -24,7 +24,7 @@ from corridors.errors import InvalidOptionError, NoRouteError, UnknownPlaceError
 from corridors.geo import haversine_km
 from corridors.io._atomic import write_atomic
 from corridors.model import Mode
-from corridors.model.seasons import check_month
+from corridors.model.seasons import check_month, open_in
 from corridors.routing._kernel import mode_mask, objective_weights
 from corridors.routing.fast import build_router
 from corridors.routing.fast.cch import TOPOLOGY_FORMAT
@@ -170,7 +170,7 @@ class WorldRouter:
         weight = np.where((weight < unit / 2) & (w.time_h > 0), unit, weight)
         ok = w.opens_year <= (options.year or w.atlas.as_of_year)
         if options.month is not None:
-            ok &= (w.open_months & (1 << (options.month - 1))) != 0
+            ok &= open_in(w.open_months, options.month)
         unknown = sorted(set(options.closed_chokepoints) - set(w.chokepoints) - _closed_by_default())
         if unknown and w.chokepoints:
             raise InvalidOptionError(f"unknown chokepoint(s) {', '.join(unknown)}; known: {', '.join(w.chokepoints)}")
