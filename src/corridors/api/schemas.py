@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from corridors.analysis.cases import DEFAULT_BASE, NO_SCENARIO
-from corridors.model import Mode
+from corridors.model import FIRST_YEAR, LAST_YEAR, Mode
 from corridors.routing.options import Objective
 
 ObjectiveName = Objective
@@ -22,7 +22,7 @@ class RouteOptionsIn(_Body):
     objective: ObjectiveName = "generalized"
     modes: list[Mode] | None = Field(default=None, description="Allowed modes; all if omitted.")
     avoid_countries: list[str] = Field(default_factory=list, max_length=50, description="ISO 3166-1 alpha-2 codes.")
-    year: int | None = Field(default=None, ge=1900, le=2100, description="Network year.")
+    year: int | None = Field(default=None, ge=FIRST_YEAR, le=LAST_YEAR, description="Network year.")
     month: int | None = Field(default=None, ge=1, le=12, description="Month of the shipment (1-12): links out of "
                               "their navigation season (the Volga-Don, April to November) are closed; all year if omitted.")
     cargo: str = Field(default="teu", max_length=20, description="A cargo unit of the network (the atlas: teu, feu, truck) or t:N (N tonnes of bulk).")

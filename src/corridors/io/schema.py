@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from corridors.model import LengthSource, Mode, NodeKind, SourceKind, Status
+from corridors.model import FIRST_YEAR, LAST_YEAR, LengthSource, Mode, NodeKind, SourceKind, Status
 from corridors.model.seasons import check_months, parse_months
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:--[a-z0-9]+(?:[-_][a-z0-9]+)*)*$")
@@ -128,7 +128,7 @@ class LinkRow(_Row):
     cost_usd_per_teu: OptFloat = Field(default=None, ge=0)
     oneway: Bool = False
     status: Status
-    opens_year: OptInt = Field(default=None, ge=1800, le=2100)
+    opens_year: OptInt = Field(default=None, ge=1800, le=LAST_YEAR)
     border: OptStr = None
     via_countries: StrList = ()
     corridors: StrList = ()
@@ -154,7 +154,7 @@ class BorderRow(_Row):
     country_b: str
     mode: Mode
     status: Status
-    opens_year: OptInt = Field(default=None, ge=1800, le=2100)
+    opens_year: OptInt = Field(default=None, ge=1800, le=LAST_YEAR)
     dwell_h: float = Field(ge=0)
     dwell_p90_h: OptFloat = Field(default=None, ge=0)
     fee_usd: float = Field(ge=0)
@@ -224,6 +224,6 @@ class ParametersSpec(_Yaml):
 
 class AtlasSpec(_Yaml):
     name: str
-    as_of_year: int = Field(ge=1900, le=2100)
+    as_of_year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
     version: str = ""
     description: str = ""

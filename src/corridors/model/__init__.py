@@ -3,6 +3,8 @@
 from corridors.model.changes import Change
 from corridors.model.enums import LengthSource, Mode, NodeKind, SourceKind, Status
 from corridors.model.network import (
+    FIRST_YEAR,
+    LAST_YEAR,
     BorderCrossing,
     CargoUnit,
     Link,
@@ -15,6 +17,8 @@ from corridors.model.network import (
 )
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "BorderCrossing",
     "CargoUnit",
     "Change",

@@ -14,6 +14,9 @@ from types import MappingProxyType
 from corridors.model.changes import Change
 from corridors.model.enums import LengthSource, Mode, NodeKind, SourceKind, Status
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+"""The network years the data, scenarios and routes may name; every dated element opens by the last."""
+
 
 @dataclass(frozen=True)
 class Source:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from corridors.errors import InvalidOptionError
-from corridors.model import CargoUnit, Mode, Parameters
+from corridors.model import FIRST_YEAR, LAST_YEAR, CargoUnit, Mode, Parameters
 from corridors.model.seasons import check_month
 from corridors.routing.policies import FlowRule
 
@@ -82,8 +82,8 @@ class RouteOptions:
             if not re.fullmatch(r"[A-Z]{2}", code):
                 raise InvalidOptionError(f"{code!r} is not an ISO 3166-1 alpha-2 country code such as 'AZ'")
         object.__setattr__(self, "avoid_countries", codes)
-        if self.year is not None and not 1900 <= self.year <= 2100:
-            raise InvalidOptionError(f"year {self.year} is out of range; give a year from 1900 to 2100")
+        if self.year is not None and not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise InvalidOptionError(f"year {self.year} is out of range; give a year from {FIRST_YEAR} to {LAST_YEAR}")
         if self.month is not None:
             try:
                 check_month(self.month)

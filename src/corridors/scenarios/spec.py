@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from corridors.model import Mode
+from corridors.model import FIRST_YEAR, LAST_YEAR, Mode
 
 Action = Literal["open", "close", "set", "scale", "add", "remove"]
 Element = Literal["link", "border", "node", "transfer", "mode"]
@@ -44,7 +44,7 @@ class Patch(_Spec):
     set: dict[str, Any] = Field(default_factory=dict)
     factor: dict[Literal["time", "cost", "dwell", "fee", "speed", "capacity"], float] = Field(default_factory=dict)
     rows: list[dict[str, Any]] = Field(default_factory=list)
-    year: int | None = Field(default=None, ge=1900, le=2100)
+    year: int | None = Field(default=None, ge=FIRST_YEAR, le=LAST_YEAR)
     note: str = ""
 
     @field_validator("factor")
@@ -96,7 +96,7 @@ class ParameterSpec(_Spec):
 
 class Base(_Spec):
     atlas: Literal["builtin"] = "builtin"
-    year: int | None = Field(default=None, ge=1900, le=2100)
+    year: int | None = Field(default=None, ge=FIRST_YEAR, le=LAST_YEAR)
 
 
 class SourceSpec(_Spec):

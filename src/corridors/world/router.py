@@ -23,7 +23,7 @@ import numpy as np
 from corridors.errors import InvalidOptionError, NoRouteError, UnknownPlaceError
 from corridors.geo import haversine_km
 from corridors.io._atomic import write_atomic
-from corridors.model import Mode
+from corridors.model import LAST_YEAR, Mode
 from corridors.model.seasons import check_month, open_in
 from corridors.routing._kernel import mode_mask, objective_weights
 from corridors.routing.fast import build_router
@@ -303,16 +303,17 @@ class WorldRouter:
             ("the closed chokepoints (" + ", ".join(sorted(options.closed_chokepoints)) + ")",
              dataclasses.replace(options, closed_chokepoints=frozenset())),
             ("the avoided countries", dataclasses.replace(options, avoid_countries=frozenset())),
-            ("the network year", dataclasses.replace(options, year=2100)),
+            ("the network year", dataclasses.replace(options, year=LAST_YEAR)),
         ]
         if options.month is not None:
             relaxations.append((f"the navigation seasons (in {calendar.month_name[options.month]})",
                                 dataclasses.replace(options, month=None)))
-        reasons = []
+        reasons, scratch = [], self._base.sibling()  # relaxed metrics are not kept: they would evict useful ones
         for rule, relaxed in relaxations:
             if relaxed == options:
                 continue
-            value, arcs = self._best_path(self._metric(relaxed), o, d)
+            scratch.customize(self.weights(relaxed))
+            value, arcs = self._best_path(scratch, o, d)
             if not np.isfinite(value):
                 continue
             modes = sorted(MODES[m].value for m in np.unique(w.mode[arcs]).tolist() if m >= 0)

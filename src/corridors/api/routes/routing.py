@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from corridors.api.deps import get_service
 from corridors.api.schemas import MatrixRequest, ObjectiveName, RouteRequest
 from corridors.api.service import Service, route_media_type
+from corridors.model import FIRST_YEAR, LAST_YEAR
 
 router = APIRouter(tags=["routing"])
 
@@ -30,7 +31,7 @@ def route_get(
     avoid_countries: Annotated[str | None, Query(examples=["RU"])] = None,
     via: str | None = None,
     avoid: str | None = None,
-    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    year: Annotated[int | None, Query(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
     month: Annotated[int | None, Query(ge=1, le=12, description="Month of the shipment: seasonal links closed outside their season")] = None,
     alternatives: Annotated[int, Query(ge=1, le=10)] = 1,
     cargo: Annotated[str, Query(max_length=20)] = "teu",
