@@ -1,7 +1,10 @@
-"""The world route builder against ``reference_build``: the previous, run-by-run builder, kept
-here verbatim as the oracle. Every field of every step must be identical (floats bit for bit),
-on shortest paths between all places of a tiny world and on random walks over its arcs (which
-cross borders, ports, atlas links and straits in any order)."""
+"""The world route builder against ``reference_build``, a run-by-run builder kept apart from
+the library's as the oracle. It began as the library's previous builder; since then it names
+nodes by brute-force haversine, prices default crossings from the crossing rules (customs
+unions and gauge changes included), and gives leg geometry as (n, 2) arrays, as the library now
+does. Every field of every step must be identical (floats bit for bit), on shortest paths
+between all places of a tiny world and on random walks over its arcs (which cross borders,
+ports, atlas links and straits in any order)."""
 
 from __future__ import annotations
 
@@ -18,14 +21,13 @@ from corridors.model import Mode
 from corridors.routing._build import build_route
 from corridors.routing.options import cargo_unit
 from corridors.routing.result import BorderStep, Leg, Route, TransferStep
-from corridors.world._build import Namer, WorldRouteBuilder, _ordered_distinct, _run_sums
+from corridors.world._build import Namer, WorldRouteBuilder, _ordered_distinct, _run_sums, named_places
 from corridors.world.marnet import Ports
 from corridors.world.multimodal import MODES, ArcKind, WorldGraph, build_world_graph
 from corridors.world.router import WorldOptions, WorldRouter
 from tests.world.test_world_router import _layer
 
-# --- the reference: the builder as it was, unchanged but for its names and one fix: a default ---
-# --- crossing cites its mode's rule, and the gauge sources only where the gauges differ -------
+# --- the reference: a run-by-run builder (see the module docstring for how it has moved) -------
 
 _LAYER_NAMES = ("rail", "road", "sea", "atlas")
 _SOURCES = {"rail": "osm-scgraph-rail", "road": "osm-scgraph-road", "sea": "searoute-marnet"}
@@ -53,13 +55,7 @@ class ReferenceNamer:
 
     def __init__(self, world: WorldGraph, within_km: float = 30.0) -> None:
         self.world, self.within_km = world, within_km
-        names = [n.label for n in world.atlas.nodes]
-        lons, lats = [n.lon for n in world.atlas.nodes], [n.lat for n in world.atlas.nodes]
-        if world.ports is not None:
-            names += [f"{name}, {cc}" for name, cc in zip(world.ports.name, world.ports.country)]
-            lons, lats = lons + list(world.ports.lon), lats + list(world.ports.lat)
-        self.names = names
-        self.lons, self.lats = np.asarray(lons, float), np.asarray(lats, float)
+        self.names, self.lons, self.lats = named_places(world)  # the same places; the search below is its own
 
     def __call__(self, node: int) -> str:
         w = self.world
@@ -144,11 +140,19 @@ def reference_build(world: WorldGraph, arcs: np.ndarray, options: WorldOptions, 
             a_from, a_to = world.countries[world.border_from[a]], world.countries[world.border_to[a]]
             union = _reference_union(world, mode.value, a)
             label = f"inside the {union['name']}" if union else "default"
+            figures = union[mode.value] if union else world.crossing_rules["default_crossing"][mode.value]
+            gauges = world.country_gauge_mm
+            change = mode is Mode.RAIL and gauges[world.border_from[a]] != gauges[world.border_to[a]]
+            hours = figures["dwell_h"] + (params.gauge_change_time_h if change else 0.0)
+            usd = figures["fee_usd"] + (params.gauge_change_cost_usd_per_teu if change else 0.0)
+            # the arc itself carries the same dwell and fee on top of its running (float32 weights)
+            assert float(world.time_h[a]) - dist / mp.speed_kmh == pytest.approx(hours, abs=1e-4)
+            assert float(world.cost_usd[a]) - dist * mp.cost_usd_per_teu_km == pytest.approx(usd, abs=1e-3)
             node = int(world.head[a])
             steps.append(BorderStep(
                 border_id="", name=f"{a_from}-{a_to} {mode.value} crossing ({label})", mode=mode.value,
-                from_country=a_from, to_country=a_to, at_km=km, time_h=float(world.time_h[a]) - dist / mp.speed_kmh,
-                time_p90_h=None, cost_usd=(float(world.cost_usd[a]) - dist * mp.cost_usd_per_teu_km) * cargo.teu_equivalent,
+                from_country=a_from, to_country=a_to, at_km=km, time_h=hours,
+                time_p90_h=None, cost_usd=usd * cargo.teu_equivalent,
                 status="operational", link_id="", source_ids=_reference_border_sources(world, mode.value, a),
                 lon=float(world.lon[node]), lat=float(world.lat[node]),
             ))
@@ -166,7 +170,7 @@ def reference_build(world: WorldGraph, arcs: np.ndarray, options: WorldOptions, 
     return Route(
         origin_id="", destination_id="", origin_name=origin, destination_name=destination,
         objective=options.objective, objective_value=value, year=options.year or world.atlas.as_of_year,
-        cargo=cargo, steps=tuple(steps), snaps_km=snaps_km,
+        cargo=cargo, steps=tuple(steps), snaps_km=snaps_km, month=options.month,
     )
 
 
@@ -243,7 +247,7 @@ def router(world: WorldGraph, tmp_path_factory) -> WorldRouter:
 OPTIONS = [
     WorldOptions(objective="distance", closed_chokepoints=frozenset()),
     WorldOptions(objective="time", cargo="feu"),
-    WorldOptions(objective="generalized", cargo="t:500", year=2035),
+    WorldOptions(objective="generalized", cargo="t:500", year=2035, month=7),
 ]
 
 
@@ -261,6 +265,7 @@ def _kinds(route: Route) -> set[str]:
     found |= {"atlas" for leg in route.legs if leg.link_ids} | {"corridor" for leg in route.legs if leg.corridors}
     found |= {"port" for t in route.transfers if t.at_id.startswith("world:")}
     found |= {"default border" for b in route.border_crossings if not b.border_id}
+    found |= {"union border" for b in route.border_crossings if "inside the" in b.name}
     return found
 
 
@@ -357,3 +362,19 @@ def test_run_sums_match_a_plain_sum_even_for_runs_longer_than_the_buffer() -> No
     starts = np.array([0, 50_000, 50_002])
     want = [float(long.sum(dtype=np.float64)), 3.75, 3.0]
     assert _run_sums(km, starts) == want
+
+
+def test_a_border_inside_a_customs_union_matches_the_reference(monkeypatch) -> None:
+    """With IR and TR in one (made-up) customs union, random walks that cross IR-TR give the
+    union's border steps, equal to the reference's."""
+    from corridors.world import multimodal
+
+    rules = multimodal.load_crossing_rules()
+    union = {"id": "test", "name": "test union", "members": ["IR", "TR"], "road": {"dwell_h": 0.5, "fee_usd": 0},
+             "rail": {"dwell_h": 1.0, "fee_usd": 10}, "source_ids": ["assumption-world-customs-union-crossing"]}
+    monkeypatch.setattr(multimodal, "load_crossing_rules", lambda: {**rules, "customs_unions": [union]})
+    world, seen = _tiny_world(sea=False), set()
+    builder = WorldRouteBuilder(world)
+    for seed in range(40):
+        seen |= _kinds(_compare(world, _random_walk(world, seed, 1 + seed % 40), OPTIONS[seed % 3], builder))
+    assert {"union border", "default border"} <= seen

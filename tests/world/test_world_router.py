@@ -15,6 +15,7 @@ from corridors.geo.countries import country_names
 from corridors.io import load_atlas
 from corridors.model import Mode
 from corridors.world import multimodal
+from corridors.world.chokepoints import Chokepoint
 from corridors.world.layers import layer_from_edges
 from corridors.world.marnet import Ports
 from corridors.world.multimodal import ArcKind, build_world_graph
@@ -285,12 +286,14 @@ def test_the_shipped_crossing_rules_cite_known_sources_and_name_each_country_onc
     assert multimodal.crossing_rule(rules, "rail", "BY", "PL").dwell_h == 40.6  # EAEU to EU: a customs border
 
 
-def test_a_passage_with_a_navigation_season_closes_outside_it(tiny, monkeypatch, tmp_path):
+def test_a_passage_with_a_navigation_season_closes_outside_it(tiny, tmp_path):
     """The strait navigable April to October: Pport-Kport by sea goes through it in July and
     round the southern detour in January; restricted to the strait's lanes, January has no route
     and says the season blocks it."""
-    monkeypatch.setattr(multimodal, "seasons", lambda: {"strait": (4, 5, 6, 7, 8, 9, 10)})
-    world = build_world_graph(tiny, *_layers_and_ports())
+    far_away = np.array([[100.0, 10.0], [101.0, 10.0], [101.0, 11.0], [100.0, 10.0]])  # tags no atlas link
+    strait = Chokepoint("strait", "Strait", "", (far_away,), "assumption", "", ({"title": "t"},),
+                        open_months=(4, 5, 6, 7, 8, 9, 10))
+    world = build_world_graph(tiny, *_layers_and_ports(), chokepoints=[strait])
     router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
     sea = frozenset({Mode.SEA})
     july = router.route("Pport", "Kport", WorldOptions(objective="distance", modes=sea, month=7, closed_chokepoints=frozenset()))
@@ -321,3 +324,19 @@ def test_an_atlas_links_season_reaches_the_world_graph(tiny_with_season, tmp_pat
     for month in (3, 11):
         with pytest.raises(NoRouteError, match="navigation seasons"):
             router.route("p", "t", WorldOptions(objective="time", modes=rail, month=month))
+
+
+def test_a_passage_flagged_inland_waterway_runs_as_inland_waterway(tiny):
+    """A chokepoint flagged inland_waterway (as the Volga-Don is) turns its sea lanes into
+    inland-waterway arcs, timed at the atlas's iww speed; the other lanes stay sea."""
+    far_away = np.array([[100.0, 10.0], [101.0, 10.0], [101.0, 11.0], [100.0, 10.0]])
+    river = Chokepoint("strait", "River", "", (far_away,), "assumption", "", ({"title": "t"},), inland_waterway=True)
+    world = build_world_graph(tiny, *_layers_and_ports(), chokepoints=[river])
+    lanes = (world.kind == ArcKind.BASE) & (world.layer[world.tail] == 2)  # the sea layer's own arcs
+    on_river = lanes & (world.chokepoint == 0)
+    assert on_river.sum() == 2 and (lanes & ~on_river).sum() == 6  # S0-S1 both ways; three lanes more
+    modes = list(Mode)
+    assert set(world.mode[on_river].tolist()) == {modes.index(Mode.IWW)}
+    assert set(world.mode[lanes & ~on_river].tolist()) == {modes.index(Mode.SEA)}
+    iww = tiny.parameters.modes[Mode.IWW]
+    assert np.allclose(world.time_h[on_river], world.distance_km[on_river] / iww.speed_kmh, rtol=1e-6)

@@ -26,7 +26,7 @@ from corridors.routing._build import build_route
 from corridors.routing.options import cargo_unit
 from corridors.routing.result import BorderStep, Leg, Route, Step, TransferStep
 from corridors.world.graphs import SphereIndex
-from corridors.world.multimodal import LAYER_SOURCES, MODES, ArcKind, CrossingRule, WorldGraph, crossing_rule
+from corridors.world.multimodal import LAYER_SOURCES, MODES, ArcKind, WorldGraph, crossing_rule
 
 if TYPE_CHECKING:
     from corridors.world.router import WorldOptions
@@ -47,6 +47,17 @@ _ATLAS_LAYER = LAYER_NAMES.index("atlas")
 _LAYER_BIT = np.left_shift(1, np.arange(len(LAYER_NAMES)))
 
 
+def named_places(world: WorldGraph) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The places world nodes are named after: the atlas's nodes, then the sea ports ("Poti,
+    GE"), as labels, longitudes and latitudes."""
+    nodes = world.atlas.nodes
+    labels, lons, lats = [n.label for n in nodes], [n.lon for n in nodes], [n.lat for n in nodes]
+    if world.ports is not None:
+        labels += [f"{name}, {cc}" for name, cc in zip(world.ports.name, world.ports.country)]
+        lons, lats = lons + list(world.ports.lon), lats + list(world.ports.lat)
+    return labels, np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+
+
 class Namer:
     """Names for world nodes: an atlas node's label; else the nearest atlas place or sea port
     within ``within_km``, by its name under 1 km and "near Poti, GE" beyond; else coordinates
@@ -58,14 +69,9 @@ class Namer:
     """
 
     def __init__(self, world: WorldGraph, within_km: float = 30.0) -> None:
-        self.world, self.within_km = world, within_km
-        names = [n.label for n in world.atlas.nodes]
-        lons, lats = [n.lon for n in world.atlas.nodes], [n.lat for n in world.atlas.nodes]
-        if world.ports is not None:
-            names += [f"{name}, {cc}" for name, cc in zip(world.ports.name, world.ports.country)]
-            lons, lats = lons + list(world.ports.lon), lats + list(world.ports.lat)
-        self.labels = names
-        near, km = SphereIndex(np.asarray(lons, float), np.asarray(lats, float)).nearest(world.lon, world.lat, within_km)
+        self.world = world
+        self.labels, lons, lats = named_places(world)
+        near, km = SphereIndex(lons, lats).nearest(world.lon, world.lat, within_km)
         self._near = near.astype(np.int32)  # each node's nearest place within reach, -1 for none
         self._close = km < 1  # and whether it is under 1 km away
 
@@ -221,13 +227,11 @@ def _run_corridors(world: WorldGraph, runs: _Runs) -> list[tuple[str, ...]]:
 
 def _end_names(namer: Namer, first: np.ndarray, last: np.ndarray, need: np.ndarray) -> tuple[list[str], list[str]]:
     """Names of the ``first`` and ``last`` nodes of the runs where ``need`` is set ("" for the
-    others), all by one batch."""
+    others)."""
     at = np.flatnonzero(need)
-    ends = dict.fromkeys(np.concatenate([first[at], last[at]]).tolist())  # runs share their ends
-    name = dict(zip(ends, namer.names(np.fromiter(ends, dtype=np.int64, count=len(ends)))))
     first_name, last_name = [""] * len(need), [""] * len(need)
-    for r, a, b in zip(at.tolist(), first[at].tolist(), last[at].tolist()):
-        first_name[r], last_name[r] = name[a], name[b]
+    for r, a, b in zip(at.tolist(), namer.names(first[at]), namer.names(last[at])):
+        first_name[r], last_name[r] = a, b
     return first_name, last_name
 
 
@@ -301,30 +305,24 @@ class WorldRouteBuilder:
         )
 
     def _border(self, arc: int, cargo: CargoUnit) -> BorderStep:
-        """A default crossing on a base border arc, at km 0: its dwell and fee beyond the running
-        figures."""
+        """A default crossing on a base border arc, at km 0: its rule's dwell and fee, and a gauge
+        change where the two countries' rail gauges differ."""
         w = self.world
-        mode, mp = self._modes[int(w.mode[arc])]
-        dist = float(w.distance_km[arc])
-        a_from, a_to = w.countries[w.border_from[arc]], w.countries[w.border_to[arc]]
-        rule = crossing_rule(w.crossing_rules, mode, a_from, a_to)
+        mode = self._modes[int(w.mode[arc])][0]
+        a, b = int(w.border_from[arc]), int(w.border_to[arc])
+        rule = crossing_rule(w.crossing_rules, mode, w.countries[a], w.countries[b])
+        params = w.atlas.parameters
+        gauge_change = mode == "rail" and w.country_gauge_mm[a] != w.country_gauge_mm[b]
+        ids = [*rule.source_ids, *((*w.crossing_rules["gauge_source_ids"], *params.gauge_change_source_ids) if gauge_change else ())]
         node = int(w.head[arc])
         return BorderStep(
-            border_id="", name=f"{a_from}-{a_to} {mode} crossing ({rule.label})", mode=mode, from_country=a_from,
-            to_country=a_to, at_km=0.0, time_h=float(w.time_h[arc]) - dist / mp.speed_kmh, time_p90_h=None,
-            cost_usd=(float(w.cost_usd[arc]) - dist * mp.cost_usd_per_teu_km) * cargo.teu_equivalent,
-            status="operational", link_id="", source_ids=self._border_sources(rule, mode, arc),
+            border_id="", name=f"{w.countries[a]}-{w.countries[b]} {mode} crossing ({rule.label})", mode=mode,
+            from_country=w.countries[a], to_country=w.countries[b], at_km=0.0,
+            time_h=rule.dwell_h + (params.gauge_change_time_h if gauge_change else 0.0), time_p90_h=None,
+            cost_usd=(rule.fee_usd + (params.gauge_change_cost_usd_per_teu if gauge_change else 0.0)) * cargo.teu_equivalent,
+            status="operational", link_id="", source_ids=tuple(dict.fromkeys(ids)),
             lon=float(w.lon[node]), lat=float(w.lat[node]),
         )
-
-    def _border_sources(self, rule: CrossingRule, mode: str, arc: int) -> tuple[str, ...]:
-        """Sources of a default crossing's dwell and fee (its ``rule``), and of the gauge change it
-        includes when the two countries' rail gauges differ."""
-        w = self.world
-        ids = list(rule.source_ids)
-        if mode == "rail" and w.country_gauge_mm[w.border_from[arc]] != w.country_gauge_mm[w.border_to[arc]]:
-            ids += [*w.crossing_rules["gauge_source_ids"], *w.atlas.parameters.gauge_change_source_ids]
-        return tuple(dict.fromkeys(ids))
 
     def _assemble_atlas_steps(self, edges: tuple[int, ...], cargo: CargoUnit) -> tuple[tuple[Step, ...], float]:
         """The atlas's steps over ``edges`` (their km from 0) and their length in km. Only the

@@ -143,15 +143,6 @@ def flagged(flag: str) -> frozenset[str]:
     return frozenset(c.id for c in packaged_chokepoints() if getattr(c, flag))
 
 
-def seasons() -> dict[str, tuple[int, ...]]:
-    """The navigation season of every packaged chokepoint that has one, by id.
-
-    >>> seasons()
-    {'volga_don': (4, 5, 6, 7, 8, 9, 10, 11)}
-    """
-    return {c.id: c.open_months for c in packaged_chokepoints() if c.open_months}
-
-
 def tag_edges(lon: np.ndarray, lat: np.ndarray, indptr: np.ndarray, head: np.ndarray,
               chokepoints: Sequence[Chokepoint]) -> np.ndarray:
     """int16 chokepoint index (into ``chokepoints``) per CSR edge, -1 for none; the first

@@ -22,10 +22,10 @@ only ones between the countries it covers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from importlib.resources import files
-from typing import Mapping
 
 import numpy as np
 import yaml
@@ -34,7 +34,7 @@ from corridors.graph import compile_graph
 from corridors.graph.compile import MultimodalGraph
 from corridors.model import Mode, ModeParameters, Network
 from corridors.model.seasons import ALL_YEAR, months_mask
-from corridors.world.chokepoints import flagged, seasons
+from corridors.world.chokepoints import Chokepoint, packaged_chokepoints
 from corridors.world.graphs import SphereIndex, fill_from_neighbours
 from corridors.world.layers import BaseLayer
 from corridors.world.marnet import Ports
@@ -232,15 +232,28 @@ def atlas_link_chokepoints(atlas: Network, chokepoints) -> np.ndarray:
     return masks
 
 
+def _layer_chokepoints(ids: Sequence[str], chokepoints: Sequence[Chokepoint] | None) -> list[Chokepoint | None]:
+    """The chokepoint described by each of a sea layer's chokepoint ids, in the layer's order
+    (``chokepoints``, by default the packaged ones; ``None`` for an id they do not describe:
+    no polygon to tag atlas links with, no flags)."""
+    if len(ids) > 63:
+        raise ValueError(f"{len(ids)} chokepoints on the sea layer; an int64 bit mask holds 63")
+    by_id = {c.id: c for c in (packaged_chokepoints() if chokepoints is None else chokepoints)}
+    return [by_id.get(c) for c in ids]
+
+
 def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Ports | None = None,
-                      chokepoints=None) -> WorldGraph:
-    """Stitch ``atlas`` over the base ``layers`` (any of ``rail``, ``road``, ``sea``)."""
+                      chokepoints: Sequence[Chokepoint] | None = None) -> WorldGraph:
+    """Stitch ``atlas`` over the base ``layers`` (any of ``rail``, ``road``, ``sea``); the sea
+    layer's chokepoints are described by ``chokepoints`` (by default the packaged ones: their
+    polygons tag atlas links, their flags and seasons apply to the sea lanes)."""
     rules = load_crossing_rules()
     params = atlas.parameters
     graph = compile_graph(atlas)
     countries = sorted({c for layer in layers.values() for c in layer.countries} | {n.country for n in atlas.nodes})
     code = {c: i for i, c in enumerate(countries)}
     chokepoint_ids = layers["sea"].chokepoints if "sea" in layers else ()
+    sea_chokepoints = _layer_chokepoints(chokepoint_ids, chokepoints)
     gauge_of = np.full(len(countries), 1435, dtype=np.int32)
     for gauge, members in rules["rail_gauge_mm"].items():
         for c in members:
@@ -286,12 +299,13 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
         values = _line_values(mode, mp, km)
         if name == "sea":
             choke = np.asarray(layer.chokepoint)
-            rivers = [i for i, c in enumerate(layer.chokepoints) if c in flagged("inland_waterway")]
+            rivers = [i for i, c in enumerate(sea_chokepoints) if c is not None and c.inland_waterway]
             if rivers:  # marnet's river lanes (the Volga-Don) are inland waterway, not sea
                 river = np.isin(choke, rivers)
                 as_river = _line_values(Mode.IWW, params.modes[Mode.IWW], km)
                 values = {k: np.where(river, as_river[k], v) for k, v in values.items()}
-            season = np.asarray([months_mask(seasons().get(c, ())) for c in layer.chokepoints] + [ALL_YEAR], dtype=np.int16)
+            season = np.asarray([months_mask(c.open_months if c is not None else ()) for c in sea_chokepoints] + [ALL_YEAR],
+                                dtype=np.int16)
             arcs.add(tail, head, ArcKind.BASE, chokepoint=choke, open_months=season[choke], **values)
             continue
         ct, ch = country[tail], country[head]
@@ -361,18 +375,7 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
 
     data = arcs.arrays()
     bits = np.where(data["chokepoint"] >= 0, np.left_shift(1, np.maximum(data["chokepoint"], 0).astype(np.int64)), 0)
-    if "sea" in layers:  # the atlas links' bits must use the sea layer's own chokepoint order
-        if chokepoints is None:
-            from corridors.world.chokepoints import load_chokepoints
-
-            chokepoints = load_chokepoints()
-        if len(chokepoint_ids) > 63:
-            raise ValueError(f"{len(chokepoint_ids)} chokepoints on the sea layer; an int64 bit mask holds 63")
-        by_id = {c.id: c for c in chokepoints}
-        chokepoints = [by_id.get(c) for c in chokepoint_ids]  # None: no polygon to tag atlas links with
-    else:
-        chokepoints = []
-    link_bits = atlas_link_chokepoints(atlas, chokepoints)
+    link_bits = atlas_link_chokepoints(atlas, sea_chokepoints)  # bits in the sea layer's own chokepoint order
     on_link = data["atlas_edge"] >= 0
     atlas_links = graph.link[np.maximum(data["atlas_edge"], 0)]
     bits = np.where(on_link & (atlas_links >= 0), link_bits[np.maximum(atlas_links, 0)], bits).astype(np.int64)
