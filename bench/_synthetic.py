@@ -11,7 +11,8 @@ degrees, split into six countries by longitude bands, with
 - seaports on the southern edge joined by sea links;
 - rail/road transfer terminals at ~5 % of the places, and 1 % of rail links planned for 2030.
 
-Parameters copy the atlas's ``parameters.yaml``. Nothing is read from or written to files.
+Parameters are the packaged atlas's own (read from its ``parameters.yaml``); nothing else is
+read, and nothing is written.
 """
 
 from __future__ import annotations

@@ -93,6 +93,8 @@ def test_resolution_rounds_weights(engine: str) -> None:
     reference = ScipyRouter.build(3, np.array([0, 1]), np.array([1, 2]))  # the same answer, bit for bit
     reference.customize(np.array([1.2344, 0.0004]))
     assert router.distance(0, 2) == reference.distance(0, 2) and router.distance(0, 1) == reference.distance(0, 1)
+    # the hand values, for either engine: 1,234.4 m rounds to 1,234 m and 0.4 m to 0 on the 1 m grid
+    assert router.distance(0, 1) == pytest.approx(1.234, abs=1e-12) and router.distance(1, 2) == 0.0
 
 
 @pytest.mark.skipif(not has_cch(), reason="pyroutingkit missing")

@@ -177,9 +177,8 @@ def oracle(net: Network, o: str, d: str, objective: str, year: int, avoid: froze
                         w = _weight(objective, t.time_h, t.cost_usd_per_teu * cargo.teu_equivalent, co2, 0, cargo, carbon)
                         add(("arr", node_id, *a), ("dep", node_id, *b), w)
                 elif a[0] is Mode.RAIL and b[0] is Mode.RAIL and a[1] != b[1] and node.gauge_change:
-                    hours = node.gauge_change_time_h if node.gauge_change_time_h is not None else 1
-                    usd = node.gauge_change_cost_usd if node.gauge_change_cost_usd is not None else 5
-                    add(("arr", node_id, *a), ("dep", node_id, *b), _weight(objective, hours, usd * cargo.teu_equivalent, 0, 0, cargo, carbon))
+                    hours, usd, _ = _transfer_figures(net, node_id, f"rail {a[1]} mm", f"rail {b[1]} mm", cargo)
+                    add(("arr", node_id, *a), ("dep", node_id, *b), _weight(objective, hours, usd, 0, 0, cargo, carbon))
     for layer in layers.get(o, ()):
         graph.add_edge("SOURCE", ("dep", o, *layer), w=0.0)
     for layer in layers.get(d, ()):

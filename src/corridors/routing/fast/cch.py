@@ -11,11 +11,13 @@ Three phases, each cheaper and more frequent than the one before:
    chain sums, then RoutingKit's customisation of the junction graph. It runs on one core:
    RoutingKit's OpenMP customisation of world railways took 3.1 ms against 4.9 ms on an idle
    two-core machine, but 7 ms (median; up to 68 ms) while another process kept the second core
-   busy, as a server's other requests or a test run beside it would.
+   busy, as a server's other requests or a test run beside it would (measured once, November
+   2026, calling pyroutingkit directly; bench/ does not repeat it).
 3. queries, with the input-arc indices of the path. An end inside a chain leaves or enters it
    at one of the chain's two junctions (or stays on it); the best of those combinations is the
-   least path. The junction path comes back from RoutingKit about a third as long (450 against
-   1,400 arcs, median over the bench's rail pairs), its chains expanded with numpy.
+   least path. The junction path comes back from RoutingKit about a quarter as long (532 against
+   2,008 arcs, median over the bench's rail pairs: ``bench_world.py`` reports both), its chains
+   expanded with numpy.
 
 Measured by ``bench/bench_world.py`` on two cores (preprocessing, customisation, a query with
 its path): world railways (212k nodes, 52k junctions) 1.0 s, 0.01 s and 0.15 ms; world highways
@@ -141,7 +143,6 @@ class CCHRouter:
         self.n_nodes, self.resolution, self.workers = n_nodes, resolution, int(workers)
         self._tail, self._head, self._chains = tail, head, chains
         self._chain_weights: ChainWeights | None = None
-        self._tail_starts = np.flatnonzero(np.diff(chains.tail, prepend=-1) != 0)  # each junction's first arc
         self._overflow: bool | None = None  # whether a distance might reach INF_WEIGHT (None: not asked yet)
         self._component: np.ndarray | None = None  # then labelled when an answer is unreachable
         self._topology = topology
@@ -233,7 +234,7 @@ class CCHRouter:
             units = cw.junction_weights()
             bound = 2 * cw.longest_chain()
             if len(units):
-                bound += np.maximum.reduceat(np.where(np.isfinite(units), units, 0.0), self._tail_starts).sum()
+                bound += np.maximum.reduceat(np.where(np.isfinite(units), units, 0.0), self._chains.tail_starts).sum()
             self._overflow = bool(bound >= pyroutingkit.INF_WEIGHT)
         return self._overflow
 

@@ -80,6 +80,11 @@ class Chains:
         return self.arc_ids[self.arc_ptr[self.direct]]
 
     @functools.cached_property
+    def tail_starts(self) -> np.ndarray:
+        """Where each tail junction's arcs begin in ``tail`` (sorted by tail)."""
+        return np.flatnonzero(np.diff(self.tail, prepend=-1) != 0)
+
+    @functools.cached_property
     def missing_steps(self) -> tuple[np.ndarray, np.ndarray]:
         """Steps with no input arc forward, and those with none backward."""
         return np.flatnonzero(self.forward < 0), np.flatnonzero(self.backward < 0)
