@@ -135,6 +135,15 @@ def test_compare_and_saved_comparisons(client):
     assert client.get("/api/comparisons/000000000000").status_code == 404
 
 
+def test_a_lane_volume_in_a_comparison_needs_its_source(client):
+    lane = {"id": "sr", "origin": "Shanghai", "destination": "Rotterdam", "volume_teu_per_year": 1000}
+    unsourced = client.post("/api/compare", json={"scenario": "red-sea-closed", "lanes": [lane]})
+    assert unsourced.status_code == 422 and "volume_source" in unsourced.json()["message"]
+    sourced = client.post("/api/compare", json={"scenario": "red-sea-closed", "objective": "cost",
+                                                "lanes": [{**lane, "volume_source": "my 2025 bookings"}]}).json()
+    assert sourced["lanes"][0]["volume_teu_per_year"] == 1000
+
+
 def test_network_layers_and_places(client):
     everything = client.get("/api/network").json()["features"]
     rail_caucasus = client.get("/api/network", params={"bbox": "38,35,56,45", "modes": "rail", "status": "planned"}).json()["features"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from corridors.analysis.cases import DEFAULT_BASE, NO_SCENARIO
 from corridors.model import FIRST_YEAR, LAST_YEAR, Mode
@@ -59,6 +59,14 @@ class LaneIn(_Body):
     destination: str = Field(min_length=1, max_length=200)
     cargo: str = "teu"
     volume_teu_per_year: float | None = Field(default=None, ge=0)
+    volume_source: str | None = Field(default=None, min_length=1, max_length=300,
+                                      description="Where the annual volume comes from; required with volume_teu_per_year.")
+
+    @model_validator(mode="after")
+    def _sourced(self) -> LaneIn:
+        if self.volume_teu_per_year is not None and self.volume_source is None:
+            raise ValueError("volume_teu_per_year needs volume_source: per-year figures are given for sourced volumes only")
+        return self
 
 
 class CompareRequest(_Body):

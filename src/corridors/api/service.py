@@ -346,7 +346,8 @@ class Service:
     # comparison --------------------------------------------------------------------------------
     def compare(self, request: CompareRequest) -> dict[str, Any]:
         lanes = (
-            [Lane(l.id, l.origin, l.destination, l.cargo, l.volume_teu_per_year) for l in request.lanes]
+            [Lane(l.id, l.origin, l.destination, l.cargo, l.volume_teu_per_year,
+                  (l.volume_source,) if l.volume_source else ()) for l in request.lanes]
             if request.lanes is not None else load_lanes()
         )
         if len(lanes) > self.settings.max_lanes:
