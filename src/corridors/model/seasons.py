@@ -11,6 +11,8 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 
+from corridors.errors import InvalidOptionError
+
 ALL_YEAR = (1 << 12) - 1
 """The mask of a link open in every month."""
 
@@ -65,9 +67,10 @@ def open_in(masks, month: int):
 
 
 def check_month(month: int) -> int:
-    """A month number, 1 to 12; anything else raises ValueError saying so."""
+    """A month number, 1 to 12; anything else raises :class:`InvalidOptionError` (a
+    ``ValueError``) saying so."""
     if not 1 <= month <= 12:
-        raise ValueError(f"month {month} is out of range; give 1 (January) to 12 (December)")
+        raise InvalidOptionError(f"month {month} is out of range; give 1 (January) to 12 (December)")
     return month
 
 

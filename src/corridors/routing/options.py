@@ -85,10 +85,7 @@ class RouteOptions:
         if self.year is not None and not FIRST_YEAR <= self.year <= LAST_YEAR:
             raise InvalidOptionError(f"year {self.year} is out of range; give a year from {FIRST_YEAR} to {LAST_YEAR}")
         if self.month is not None:
-            try:
-                check_month(self.month)
-            except ValueError as err:
-                raise InvalidOptionError(str(err)) from None
+            check_month(self.month)
         for name in ("value_of_time_usd_per_teu_h", "carbon_price_usd_per_t"):
             value = getattr(self, name)
             if value is not None and value < 0:

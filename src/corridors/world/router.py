@@ -65,10 +65,7 @@ class WorldOptions:
         if self.objective not in OBJECTIVES:
             raise InvalidOptionError(f"unknown objective {self.objective!r}; choose one of: {', '.join(OBJECTIVES)}")
         if self.month is not None:
-            try:
-                check_month(self.month)
-            except ValueError as err:
-                raise InvalidOptionError(str(err)) from None
+            check_month(self.month)
 
     @classmethod
     def from_route_options(cls, options: RouteOptions, close: Iterable[str] = ()) -> WorldOptions:
