@@ -1,7 +1,7 @@
 """The corridors network model: pure data, validated at the boundary by :mod:`corridors.io`."""
 
 from corridors.model.changes import Change
-from corridors.model.enums import LengthSource, Mode, NodeKind, SourceKind, Status
+from corridors.model.enums import MODES, LengthSource, Mode, NodeKind, SourceKind, Status
 from corridors.model.network import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -24,6 +24,7 @@ __all__ = [
     "Change",
     "LengthSource",
     "Link",
+    "MODES",
     "Mode",
     "ModeParameters",
     "Network",

@@ -17,6 +17,17 @@ class Mode(str, Enum):
     def __str__(self) -> str:
         return self.value
 
+    @property
+    def code(self) -> int:
+        """The mode's small integer code in compiled arrays (its index in :data:`MODES`)."""
+        return _MODE_CODE[self]
+
+
+MODES: tuple[Mode, ...] = tuple(Mode)
+"""The code table of compiled arrays: ``MODES[code]`` is the mode of an int8 ``mode`` array entry
+(-1 for no mode: transfers and connectors)."""
+_MODE_CODE = {m: i for i, m in enumerate(MODES)}
+
 
 class Status(str, Enum):
     """The state of a link or border crossing in the data's reference year."""

@@ -81,6 +81,10 @@ class Link:
     """Months of the year the link can be used (a navigation season); empty: all year."""
     source_ids: tuple[str, ...] = ()
     notes: str = ""
+    time_factor: float = 1.0
+    """Multiplier on the running time, applied at costing time (a scenario's ``scale``)."""
+    cost_factor: float = 1.0
+    """Multiplier on the line-haul cost, applied at costing time (a scenario's ``scale``)."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,10 @@ class BorderCrossing:
     opens_year: int | None = None
     source_ids: tuple[str, ...] = ()
     notes: str = ""
+    dwell_factor: float = 1.0
+    """Multiplier on ``dwell_h`` and ``dwell_p90_h``, applied at costing time (a scenario's ``scale``)."""
+    fee_factor: float = 1.0
+    """Multiplier on ``fee_usd``, applied at costing time (a scenario's ``scale``)."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,10 @@ class ModeParameters:
     cost_usd_per_teu_km: float
     co2e_g_per_tkm: float
     source_ids: tuple[str, ...] = ()
+    time_factor: float = 1.0
+    """Multiplier on running times of the mode, applied at costing time (a scenario's ``scale``)."""
+    cost_factor: float = 1.0
+    """Multiplier on line-haul costs of the mode, applied at costing time (a scenario's ``scale``)."""
 
     def line_haul(self, distance_km):
         """Running ``distance_km`` (a number or an array) at these defaults: hours, USD per
@@ -129,6 +141,10 @@ class TransferParameters:
     cost_usd_per_teu: float
     co2e_kg_per_teu: float = 0.0
     source_ids: tuple[str, ...] = ()
+    time_factor: float = 1.0
+    """Multiplier on ``time_h``, applied at costing time (a scenario's ``scale``)."""
+    cost_factor: float = 1.0
+    """Multiplier on ``cost_usd_per_teu``, applied at costing time (a scenario's ``scale``)."""
 
 
 @dataclass(frozen=True)
