@@ -9,6 +9,7 @@ import pytest
 from corridors import NoRouteError, RouteOptions, load_atlas, route
 from corridors.model import Mode, SourceKind, Status
 from corridors.model.checks import check_network
+from corridors.routing import TransferKind
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +68,9 @@ def test_closed_borders_are_not_crossed(atlas):
 
 def test_gauge_change_is_charged_where_it_happens(atlas):
     btk = route(atlas, "Baku", "Kars", RouteOptions(modes=frozenset({Mode.RAIL})))
-    assert [t.at_id for t in btk.transfers if t.kind.startswith("gauge")] == ["akhalkalaki"]
+    assert [t.at_id for t in btk.transfers if t.kind is TransferKind.GAUGE_CHANGE] == ["akhalkalaki"]
     china = route(atlas, "Urumqi", "Almaty", RouteOptions(modes=frozenset({Mode.RAIL})))
-    changes = [t.at_id for t in china.transfers if t.kind.startswith("gauge")]
+    changes = [t.at_id for t in china.transfers if t.kind is TransferKind.GAUGE_CHANGE]
     assert len(changes) == 1 and changes[0] in {"dostyk", "alashankou", "altynkol", "khorgos"}
 
 

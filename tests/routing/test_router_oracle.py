@@ -124,10 +124,9 @@ def _weight(objective: str, hours: float, usd: float, co2: float, km: float, car
     }[objective]
 
 
-def _transfer_figures(net: Network, at: str, from_mode: str, to_mode: str, cargo: CargoUnit) -> tuple[float, float, float]:
-    """Hours, USD and kg CO2e of a transfer ("rail 1435 mm" -> "road") or a gauge change
-    ("rail 1435 mm" -> "rail 1520 mm") at node ``at``, from the network's raw parameters."""
-    a, b = Mode(from_mode.split()[0]), Mode(to_mode.split()[0])
+def _transfer_figures(net: Network, at: str, a: Mode, b: Mode, cargo: CargoUnit) -> tuple[float, float, float]:
+    """Hours, USD and kg CO2e of a transfer (rail -> road) or a gauge change (rail -> rail) at
+    node ``at``, from the network's raw parameters."""
     if a is b:  # a gauge change: the node's own figures, else the parameters' defaults
         node = net.node_by_id[at]
         hours = node.gauge_change_time_h if node.gauge_change_time_h is not None else net.parameters.gauge_change_time_h
@@ -177,7 +176,7 @@ def oracle(net: Network, o: str, d: str, objective: str, year: int, avoid: froze
                         w = _weight(objective, t.time_h, t.cost_usd_per_teu * cargo.teu_equivalent, co2, 0, cargo, carbon)
                         add(("arr", node_id, *a), ("dep", node_id, *b), w)
                 elif a[0] is Mode.RAIL and b[0] is Mode.RAIL and a[1] != b[1] and node.gauge_change:
-                    hours, usd, _ = _transfer_figures(net, node_id, f"rail {a[1]} mm", f"rail {b[1]} mm", cargo)
+                    hours, usd, _ = _transfer_figures(net, node_id, Mode.RAIL, Mode.RAIL, cargo)
                     add(("arr", node_id, *a), ("dep", node_id, *b), _weight(objective, hours, usd, 0, 0, cargo, carbon))
     for layer in layers.get(o, ()):
         graph.add_edge("SOURCE", ("dep", o, *layer), w=0.0)

@@ -23,6 +23,8 @@ from corridors import (
     resolve_place,
     route,
 )
+from corridors.model import Mode, Status
+from corridors.routing import TransferKind
 
 RAIL_P_T_H = 120 / 40 + 120 / 40 + 12 / 40 + 10 + 5 + 110 / 40  # 24.05 h
 RAIL_P_T_USD = 120 + 120 + 12 + 100 + 50 + 110  # 512 USD per TEU
@@ -41,9 +43,11 @@ def test_fastest_p_t_is_rail_with_border_and_gauge_change(tiny):
     assert (border.name, border.from_country, border.to_country) == ("R-S rail", "AZ", "IR")
     assert (border.time_h, border.cost_usd, border.time_p90_h) == (10, 100, 30)
     [change] = r.transfers
-    assert change.at_id == "s" and change.kind == "gauge change 1520->1435 mm"
+    assert change.at_id == "s" and change.kind is TransferKind.GAUGE_CHANGE
+    assert (change.from_mode, change.from_gauge_mm) == (Mode.RAIL, 1520)
+    assert (change.to_mode, change.to_gauge_mm) == (Mode.RAIL, 1435)
     assert (change.time_h, change.cost_usd) == (5, 50)
-    assert [leg.mode for leg in r.legs] == ["rail", "rail"]
+    assert [leg.mode for leg in r.legs] == [Mode.RAIL, Mode.RAIL]
     assert [leg.gauge_mm for leg in r.legs] == [1520, 1435]
     assert r.legs[0].link_ids == ("p--q--rail", "q--r--rail", "r--s--rail")
 
@@ -53,7 +57,9 @@ def test_cheapest_p_u_transfers_rail_to_road_at_t(tiny):
     r = route(tiny, "p", "u", RouteOptions(objective="cost"))
     assert r.cost_usd == pytest.approx(912)
     [gauge, transfer] = r.transfers
-    assert transfer.at_id == "t" and (transfer.from_mode, transfer.to_mode) == ("rail 1435 mm", "road")
+    assert transfer.at_id == "t" and transfer.kind is TransferKind.TRANSFER
+    assert (transfer.from_mode, transfer.from_gauge_mm) == (Mode.RAIL, 1435)
+    assert (transfer.to_mode, transfer.to_gauge_mm) == (Mode.ROAD, None)
     assert (transfer.time_h, transfer.cost_usd, transfer.co2e_kg) == (10, 100, 2)
     assert r.co2e_kg == pytest.approx(72.4 + 2 + 130 * 80 * 10 / 1000)
     assert "Q-U road" not in [b.name for b in r.border_crossings]
@@ -84,7 +90,7 @@ def test_year_filter_opens_the_planned_link_and_marks_it(tiny):
     r = route(tiny, "p", "t", RouteOptions(objective="time", year=2030))
     assert r.time_h == pytest.approx(130 / 60 + 250 / 60 + 4)
     planned = r.not_yet_built
-    assert [(leg.link_ids, leg.status, leg.opens_year) for leg in planned] == [(("q--t--road",), "planned", 2030)]
+    assert [(leg.link_ids, leg.status, leg.opens_year) for leg in planned] == [(("q--t--road",), Status.PLANNED, 2030)]
 
 
 def test_planned_link_explains_itself_when_it_is_the_only_way(tiny):
@@ -119,7 +125,7 @@ def test_cargo_scales_cost_by_teu_equivalent_and_co2e_by_mass(tiny):
 
 def test_modes_constraint(tiny):
     r = route(tiny, "p", "t", RouteOptions(objective="cost", modes=frozenset({"road"})))
-    assert {leg.mode for leg in r.legs} == {"road"}
+    assert {leg.mode for leg in r.legs} == {Mode.ROAD}
     with pytest.raises(NoRouteError, match="allowed modes"):
         route(tiny, "p", "u", RouteOptions(modes=frozenset({"rail"})))
 
@@ -174,11 +180,21 @@ def test_route_exports(tiny):
     assert {"mode", "from", "to", "distance_km", "time_h", "cost_usd", "co2e_kg", "countries", "status"} <= set(d["legs"][0])
     assert {"name", "from_country", "to_country", "time_h", "cost_usd"} <= set(d["border_crossings"][0])
     assert {"at", "from_mode", "to_mode", "time_h", "cost_usd"} <= set(d["transfers"][0])
+    # typed steps become the display strings of the JSON format at the edge (S: 1520 -> 1435, T: rail -> road)
+    assert [(t["kind"], t["from_mode"], t["to_mode"]) for t in d["transfers"]] == [
+        ("gauge change 1520->1435 mm", "rail 1520 mm", "rail 1435 mm"), ("transfer", "rail 1435 mm", "road")]
+    assert [(leg["mode"], leg["gauge_mm"], leg["status"]) for leg in d["legs"]] == [
+        ("rail", 1520, "operational"), ("rail", 1435, "operational"), ("road", None, "operational")]
+    assert {type(leg[k]) for leg in d["legs"] for k in ("mode", "status")} == {str}  # plain strings, not enums
     gj = r.to_geojson()
     lines = [f for f in gj["features"] if f["geometry"]["type"] == "LineString"]
     assert len(lines) == len(r.legs)
     assert lines[0]["geometry"]["coordinates"][0] == [0.0, 0.0]
     assert lines[-1]["geometry"]["coordinates"][-1] == [2.0, 1.0]
+    props = [f["properties"] for f in gj["features"]]
+    assert [(p["kind"], p["from_mode"], p["to_mode"]) for p in props if p["feature"] == "transfer"] == [
+        (t["kind"], t["from_mode"], t["to_mode"]) for t in d["transfers"]]
+    assert [(p["mode"], p["status"]) for p in props if p["feature"] == "border"] == [("rail", "operational"), ("road", "operational")]
 
 
 def test_a_node_that_stops_handling_a_mode_gets_a_topology_of_its_own(tiny):
@@ -194,7 +210,7 @@ def test_a_node_that_stops_handling_a_mode_gets_a_topology_of_its_own(tiny):
     reused = compile_graph(changed, reuse=compile_graph(tiny))
     assert reused.topology is not compile_graph(tiny).topology
     r = route(changed, "p", "u", RouteOptions(objective="cost"))
-    assert "t" not in [t.at_id for t in r.transfers if t.kind == "transfer"]
+    assert "t" not in [t.at_id for t in r.transfers if t.kind is TransferKind.TRANSFER]
     assert r.cost_usd > 912  # the rail-then-road route through T (test above) is gone
 
 

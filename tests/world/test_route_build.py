@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corridors.geo import haversine_km
-from corridors.model import Mode
+from corridors.model import Mode, Status
 from corridors.routing._build import build_route
 from corridors.routing.options import cargo_unit
-from corridors.routing.result import BorderStep, Leg, Route, TransferStep
+from corridors.routing.result import BorderStep, Leg, Route, TransferKind, TransferStep
 from corridors.world._build import Namer, WorldRouteBuilder, _ordered_distinct, _run_sums, named_places
 from corridors.world.marnet import Ports
 from corridors.world.multimodal import MODES, ArcKind, WorldGraph, build_world_graph
@@ -89,10 +89,10 @@ def _reference_line_leg(world: WorldGraph, arcs: np.ndarray, km_before: float, c
     countries = [world.countries[c] for c in _reference_ordered_unique(world.country[nodes]) if c >= 0]
     first, last = int(nodes[0]), int(nodes[-1])
     return Leg(
-        mode=mode.value, from_id=f"world:{first}", to_id=f"world:{last}", from_name=name(first), to_name=name(last),
+        mode=mode, from_id=f"world:{first}", to_id=f"world:{last}", from_name=name(first), to_name=name(last),
         start_km=km_before, distance_km=dist, time_h=dist / mp.speed_kmh,
         cost_usd=dist * mp.cost_usd_per_teu_km * cargo.teu_equivalent, co2e_kg=dist * mp.co2e_g_per_tkm / 1000 * cargo.mass_t,
-        countries=tuple(countries), link_ids=(), status="operational", opens_year=None, gauge_mm=None,
+        countries=tuple(countries), link_ids=(), status=Status.OPERATIONAL, opens_year=None, gauge_mm=None,
         corridors=tuple(choke), source_ids=tuple(dict.fromkeys([*(_SOURCES[x] for x in sorted(layers)), *mp.source_ids])),
         geometry=np.column_stack([world.lon[nodes], world.lat[nodes]]),
     )
@@ -150,10 +150,10 @@ def reference_build(world: WorldGraph, arcs: np.ndarray, options: WorldOptions, 
             assert float(world.cost_usd[a]) - dist * mp.cost_usd_per_teu_km == pytest.approx(usd, abs=1e-3)
             node = int(world.head[a])
             steps.append(BorderStep(
-                border_id="", name=f"{a_from}-{a_to} {mode.value} crossing ({label})", mode=mode.value,
+                border_id="", name=f"{a_from}-{a_to} {mode.value} crossing ({label})", mode=mode,
                 from_country=a_from, to_country=a_to, at_km=km, time_h=hours,
                 time_p90_h=None, cost_usd=usd * cargo.teu_equivalent,
-                status="operational", link_id="", source_ids=_reference_border_sources(world, mode.value, a),
+                status=Status.OPERATIONAL, link_id="", source_ids=_reference_border_sources(world, mode.value, a),
                 lon=float(world.lon[node]), lat=float(world.lat[node]),
             ))
         else:
@@ -162,7 +162,8 @@ def reference_build(world: WorldGraph, arcs: np.ndarray, options: WorldOptions, 
             modes = [_LAYER_NAMES[world.layer[t]], _LAYER_NAMES[world.layer[h]]]
             transfer = params.transfer(Mode(modes[0]), Mode(modes[1]))
             steps.append(TransferStep(
-                at_id=f"world:{h}", at_name=name(h), kind="transfer", from_mode=modes[0], to_mode=modes[1],
+                at_id=f"world:{h}", at_name=name(h), kind=TransferKind.TRANSFER,
+                from_mode=Mode(modes[0]), to_mode=Mode(modes[1]), from_gauge_mm=None, to_gauge_mm=None,
                 at_km=km, time_h=float(world.time_h[a]), cost_usd=float(world.cost_usd[a]) * cargo.teu_equivalent,
                 co2e_kg=float(world.co2e_kg_per_teu[a]) * cargo.teu_equivalent,
                 source_ids=(transfer.source_ids if transfer else ()), lon=float(world.lon[h]), lat=float(world.lat[h]),
@@ -261,7 +262,7 @@ def _compare(world: WorldGraph, arcs, options: WorldOptions, builder: WorldRoute
 def _kinds(route: Route) -> set[str]:
     """What a route exercises: step types, leg modes, atlas legs, chokepoints, port transfers and
     default (world) border crossings."""
-    found = {type(s).__name__ for s in route.steps} | {f"leg:{leg.mode}" for leg in route.legs}
+    found = {type(s).__name__ for s in route.steps} | {f"leg:{leg.mode.value}" for leg in route.legs}
     found |= {"atlas" for leg in route.legs if leg.link_ids} | {"corridor" for leg in route.legs if leg.corridors}
     found |= {"port" for t in route.transfers if t.at_id.startswith("world:")}
     found |= {"default border" for b in route.border_crossings if not b.border_id}

@@ -29,9 +29,9 @@ def tcd_series(route: Route) -> list[TcdPoint]:
         usd += step.cost_usd
         if isinstance(step, Leg):
             km += step.distance_km
-            points.append(TcdPoint(km, hours, usd, "leg", f"{step.mode} to {step.to_name}"))
+            points.append(TcdPoint(km, hours, usd, "leg", f"{step.mode.value} to {step.to_name}"))
         elif isinstance(step, BorderStep):
             points.append(TcdPoint(km, hours, usd, "border", step.name))
         else:
-            points.append(TcdPoint(km, hours, usd, "transfer", f"{step.kind} at {step.at_name}"))
+            points.append(TcdPoint(km, hours, usd, "transfer", f"{step.kind_label} at {step.at_name}"))
     return points

@@ -7,9 +7,12 @@ import calendar
 from rich.console import Console
 from rich.table import Table
 
+from corridors.model import Mode, Status
 from corridors.routing.result import BorderStep, Leg, Route, TransferStep
 
-MODE_STYLE = {"rail": "red3", "road": "dark_orange3", "sea": "blue", "ferry": "dark_cyan", "iww": "magenta"}
+MODE_STYLE = {
+    Mode.RAIL: "red3", Mode.ROAD: "dark_orange3", Mode.SEA: "blue", Mode.FERRY: "dark_cyan", Mode.IWW: "magenta",
+}
 
 
 def _f(value: float, digits: int = 0) -> str:
@@ -32,22 +35,22 @@ def route_table(route: Route, *, title: str | None = None) -> Table:
         table.add_column(name, justify=justify)
     for step in route.steps:
         if isinstance(step, Leg):
-            status = step.status.replace("_", " ") + (f" ({step.opens_year})" if step.opens_year else "")
+            status = step.status.value.replace("_", " ") + (f" ({step.opens_year})" if step.opens_year else "")
             gauge = f" {step.gauge_mm}" if step.gauge_mm else ""
             table.add_row(
-                f"[{MODE_STYLE.get(step.mode, '')}]{step.mode}{gauge}[/]", f"{step.from_name} -> {step.to_name}",
+                f"[{MODE_STYLE.get(step.mode, '')}]{step.mode.value}{gauge}[/]", f"{step.from_name} -> {step.to_name}",
                 "-".join(step.countries), _f(step.distance_km), _f(step.time_h, 1), _f(step.cost_usd),
-                _f(step.co2e_kg), status if step.status == "operational" else f"[yellow]{status}[/]",
+                _f(step.co2e_kg), status if step.status is Status.OPERATIONAL else f"[yellow]{status}[/]",
             )
         elif isinstance(step, BorderStep):
             table.add_row(
                 "[bold]border[/]", step.name, f"{step.from_country}->{step.to_country}", "",
-                _f(step.time_h, 1), _f(step.cost_usd), "", step.status,
+                _f(step.time_h, 1), _f(step.cost_usd), "", step.status.value,
             )
         else:
             assert isinstance(step, TransferStep)
             table.add_row(
-                f"[italic]{step.kind}[/]", f"{step.at_name}: {step.from_mode} -> {step.to_mode}", "", "",
+                f"[italic]{step.kind_label}[/]", f"{step.at_name}: {step.from_label} -> {step.to_label}", "", "",
                 _f(step.time_h, 1), _f(step.cost_usd), _f(step.co2e_kg), "",
             )
     table.add_section()

@@ -92,8 +92,8 @@ def draw_map(
     if route is not None:
         for leg in route.legs:
             xs, ys = zip(*leg.geometry)
-            ax.plot(xs, ys, color=MODE_COLOURS[Mode(leg.mode)], linewidth=3.2, zorder=6,
-                    linestyle="solid" if leg.status == "operational" else (0, (3, 1.5)),
+            ax.plot(xs, ys, color=MODE_COLOURS[leg.mode], linewidth=3.2, zorder=6,
+                    linestyle="solid" if leg.status is Status.OPERATIONAL else (0, (3, 1.5)),
                     solid_capstyle="round")
         borders = route.border_crossings
         ax.scatter([b.lon for b in borders], [b.lat for b in borders], marker="D", s=36,
@@ -142,7 +142,7 @@ def draw_comparison_map(network: Network, pairs, *, title: str = "", width_in: f
         if after is not None:
             for leg in after.legs:
                 xs, ys = zip(*leg.geometry)
-                ax.plot(xs, ys, color=MODE_COLOURS[Mode(leg.mode)], linewidth=2.6, alpha=0.9, zorder=5)
+                ax.plot(xs, ys, color=MODE_COLOURS[leg.mode], linewidth=2.6, alpha=0.9, zorder=5)
         for r in (before, after):
             if r is not None and r.legs:
                 for (x, y), name in ((r.legs[0].geometry[0], r.origin_name), (r.legs[-1].geometry[-1], r.destination_name)):

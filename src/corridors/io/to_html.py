@@ -9,8 +9,8 @@ import calendar
 from html import escape
 
 from corridors.io._draw import draw_map, figure_bytes
-from corridors.model import Network, SourceKind
-from corridors.routing.result import BorderStep, Leg, Route, TransferStep
+from corridors.model import Network, SourceKind, Status
+from corridors.routing.result import BorderStep, Leg, Route, TransferStep, layer_label
 
 REPORT_CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1180px;color:#1c2833;padding:0 16px}
@@ -30,13 +30,12 @@ def _n(value: float, digits: int = 0) -> str:
 
 def _step_row(step) -> str:
     if isinstance(step, Leg):
-        status = step.status.replace("_", " ")
+        status = step.status.value.replace("_", " ")
         if step.opens_year:
             status += f" (expected {step.opens_year})"
-        tag = "tag" if step.status == "operational" else "tag planned"
-        gauge = f" {step.gauge_mm} mm" if step.gauge_mm else ""
+        tag = "tag" if step.status is Status.OPERATIONAL else "tag planned"
         return (
-            f"<tr><td>{escape(step.mode)}{gauge}</td><td>{escape(step.from_name)} &rarr; {escape(step.to_name)}</td>"
+            f"<tr><td>{escape(layer_label(step.mode, step.gauge_mm))}</td><td>{escape(step.from_name)} &rarr; {escape(step.to_name)}</td>"
             f"<td>{escape(', '.join(step.countries))}</td><td class=n>{_n(step.distance_km)}</td>"
             f"<td class=n>{_n(step.time_h, 1)}</td><td class=n>{_n(step.cost_usd)}</td><td class=n>{_n(step.co2e_kg)}</td>"
             f"<td><span class='{tag}'>{escape(status)}</span></td><td class=src>{escape(', '.join(step.source_ids))}</td></tr>"
@@ -46,11 +45,11 @@ def _step_row(step) -> str:
         return (
             f"<tr class=border><td>border</td><td>{escape(step.name)}{p90}</td><td>{step.from_country} &rarr; {step.to_country}</td>"
             f"<td class=n></td><td class=n>{_n(step.time_h, 1)}</td><td class=n>{_n(step.cost_usd)}</td><td class=n></td>"
-            f"<td><span class=tag>{escape(step.status)}</span></td><td class=src>{escape(', '.join(step.source_ids))}</td></tr>"
+            f"<td><span class=tag>{escape(step.status.value)}</span></td><td class=src>{escape(', '.join(step.source_ids))}</td></tr>"
         )
     assert isinstance(step, TransferStep)
     return (
-        f"<tr class=transfer><td>{escape(step.kind)}</td><td>{escape(step.at_name)}: {escape(step.from_mode)} &rarr; {escape(step.to_mode)}</td>"
+        f"<tr class=transfer><td>{escape(step.kind_label)}</td><td>{escape(step.at_name)}: {escape(step.from_label)} &rarr; {escape(step.to_label)}</td>"
         f"<td></td><td class=n></td><td class=n>{_n(step.time_h, 1)}</td><td class=n>{_n(step.cost_usd)}</td>"
         f"<td class=n>{_n(step.co2e_kg)}</td><td></td><td class=src>{escape(', '.join(step.source_ids))}</td></tr>"
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from corridors.graph import EdgeKind, MultimodalGraph
 from corridors.model import CargoUnit, Link, Node, Status
-from corridors.routing.result import BorderStep, Leg, Route, Step, TransferStep
+from corridors.routing.result import BorderStep, Leg, Route, Step, TransferKind, TransferStep
 
 
 _LINK, _GAUGE_CHANGE, _THROUGH = int(EdgeKind.LINK), int(EdgeKind.GAUGE_CHANGE), int(EdgeKind.THROUGH)
@@ -56,11 +56,11 @@ def build_route(
             return
         link = leg.link
         steps.append(Leg(
-            mode=link.mode.value, from_id=leg.first.id, to_id=leg.last.id,
+            mode=link.mode, from_id=leg.first.id, to_id=leg.last.id,
             from_name=leg.first.label, to_name=leg.last.label, start_km=leg.start_km,
             distance_km=leg.distance_km, time_h=leg.time_h, cost_usd=leg.cost_usd, co2e_kg=leg.co2e_kg,
             countries=tuple(dict.fromkeys(leg.countries)), link_ids=tuple(leg.link_ids),
-            status=link.status.value,
+            status=link.status,
             opens_year=link.opens_year if link.status is not Status.OPERATIONAL else None,
             gauge_mm=leg.key[1] or None, corridors=tuple(dict.fromkeys(leg.corridors)),
             source_ids=tuple(dict.fromkeys(leg.source_ids)), geometry=tuple(leg.geometry),
@@ -84,8 +84,9 @@ def build_route(
                 sources = params.transfer(a.mode, b.mode).source_ids
             steps.append(TransferStep(
                 at_id=tail_node.id, at_name=tail_node.label,
-                kind=f"gauge change {a.gauge_mm}->{b.gauge_mm} mm" if gauge else "transfer",
-                from_mode=str(a), to_mode=str(b), at_km=km,
+                kind=TransferKind.GAUGE_CHANGE if gauge else TransferKind.TRANSFER,
+                from_mode=a.mode, to_mode=b.mode, from_gauge_mm=a.gauge_mm or None, to_gauge_mm=b.gauge_mm or None,
+                at_km=km,
                 time_h=float(graph.run_time_h[e]),
                 cost_usd=float(graph.run_cost_usd[e]) * cargo.teu_equivalent,
                 co2e_kg=float(graph.co2e_kg_per_teu[e]) * cargo.teu_equivalent,
@@ -120,9 +121,9 @@ def build_route(
             close()
             steps.append(BorderStep(
                 border_id="", name=f"customs at {head_node.name} (in port handling)",
-                mode=link.mode.value, from_country=tail_node.country, to_country=head_node.country,
+                mode=link.mode, from_country=tail_node.country, to_country=head_node.country,
                 at_km=km + link.distance_km, time_h=0.0, time_p90_h=None, cost_usd=0.0,
-                status="operational", link_id=link.id, source_ids=(), lon=head_node.lon, lat=head_node.lat,
+                status=Status.OPERATIONAL, link_id=link.id, source_ids=(), lon=head_node.lon, lat=head_node.lat,
             ))
         elif graph.border[e] >= 0:
             crossing = net.borders[graph.border[e]]
@@ -133,11 +134,11 @@ def build_route(
             if to_country == tail_node.country and link.via_countries:  # out and back in, e.g. via Iran
                 to_country = link.via_countries[0] if graph.forward[e] else link.via_countries[-1]
             steps.append(BorderStep(
-                border_id=crossing.id, name=crossing.name, mode=crossing.mode.value,
+                border_id=crossing.id, name=crossing.name, mode=crossing.mode,
                 from_country=tail_node.country, to_country=to_country, at_km=steps_km,
                 time_h=float(graph.border_time_h[e]), time_p90_h=crossing.dwell_p90_h,
                 cost_usd=float(graph.border_cost_usd[e]) * cargo.teu_equivalent,
-                status=crossing.status.value, link_id=link.id, source_ids=crossing.source_ids,
+                status=crossing.status, link_id=link.id, source_ids=crossing.source_ids,
                 lon=post.lon, lat=post.lat,
             ))
         km += link.distance_km

@@ -3,9 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from enum import Enum
 from typing import Any
 
-from corridors.model import CargoUnit
+from corridors.model import CargoUnit, Mode, Status
+
+
+class TransferKind(str, Enum):
+    """What a :class:`TransferStep` is: a change of mode, or a change of rail gauge."""
+
+    TRANSFER = "transfer"
+    GAUGE_CHANGE = "gauge_change"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def layer_label(mode: Mode, gauge_mm: int | None = None) -> str:
+    """A network layer as the faces show it: ``"rail 1520 mm"``, or the mode alone (``"road"``).
+
+    >>> layer_label(Mode.RAIL, 1520), layer_label(Mode.ROAD)
+    ('rail 1520 mm', 'road')
+    """
+    return f"{mode.value} {gauge_mm} mm" if gauge_mm else mode.value
 
 
 @dataclass(frozen=True)
@@ -16,7 +36,7 @@ class Leg:
     transfers are separate steps); ``cost_usd`` and ``co2e_kg`` are line haul.
     """
 
-    mode: str
+    mode: Mode
     from_id: str
     to_id: str
     from_name: str
@@ -28,7 +48,7 @@ class Leg:
     co2e_kg: float
     countries: tuple[str, ...]
     link_ids: tuple[str, ...]
-    status: str
+    status: Status
     opens_year: int | None
     gauge_mm: int | None
     corridors: tuple[str, ...]
@@ -43,14 +63,14 @@ class BorderStep:
 
     border_id: str
     name: str
-    mode: str
+    mode: Mode
     from_country: str
     to_country: str
     at_km: float
     time_h: float
     time_p90_h: float | None
     cost_usd: float
-    status: str
+    status: Status
     link_id: str
     source_ids: tuple[str, ...]
     lon: float
@@ -59,13 +79,16 @@ class BorderStep:
 
 @dataclass(frozen=True)
 class TransferStep:
-    """A transfer between modes, or a change of rail gauge, at a node."""
+    """A transfer between modes, or a change of rail gauge, at a node. The gauges (mm) are those
+    of the rail layers on either side; None off rail or where the layer has no gauge."""
 
     at_id: str
     at_name: str
-    kind: str
-    from_mode: str
-    to_mode: str
+    kind: TransferKind
+    from_mode: Mode
+    to_mode: Mode
+    from_gauge_mm: int | None
+    to_gauge_mm: int | None
     at_km: float
     time_h: float
     cost_usd: float
@@ -73,6 +96,23 @@ class TransferStep:
     source_ids: tuple[str, ...]
     lon: float
     lat: float
+
+    @property
+    def kind_label(self) -> str:
+        """``"transfer"``, or ``"gauge change 1520->1435 mm"``."""
+        if self.kind is TransferKind.GAUGE_CHANGE:
+            return f"gauge change {self.from_gauge_mm}->{self.to_gauge_mm} mm"
+        return "transfer"
+
+    @property
+    def from_label(self) -> str:
+        """The layer transferred from, e.g. ``"rail 1520 mm"`` (see :func:`layer_label`)."""
+        return layer_label(self.from_mode, self.from_gauge_mm)
+
+    @property
+    def to_label(self) -> str:
+        """The layer transferred to, e.g. ``"road"`` (see :func:`layer_label`)."""
+        return layer_label(self.to_mode, self.to_gauge_mm)
 
 
 Step = Leg | BorderStep | TransferStep
@@ -83,10 +123,18 @@ def _coordinates(geometry) -> list[list[float]]:
     return tolist() if tolist is not None else [list(p) for p in geometry]
 
 
-def _shallow(step, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A step's fields as a dict without copying their values (tuples serialise as JSON arrays;
-    ``dataclasses.asdict`` would deep-copy every coordinate)."""
-    return {f.name: getattr(step, f.name) for f in fields(step) if f.name not in skip}
+def _shallow(step: Step, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A step's fields as a JSON-ready dict without copying their values (tuples serialise as
+    JSON arrays; ``dataclasses.asdict`` would deep-copy every coordinate). Enums become their
+    values, and a transfer's kind and layers their display strings (its gauges are in those)."""
+    if isinstance(step, TransferStep):
+        d = {f.name: getattr(step, f.name) for f in fields(step)
+             if f.name not in skip and f.name not in ("from_gauge_mm", "to_gauge_mm")}
+        d.update(kind=step.kind_label, from_mode=step.from_label, to_mode=step.to_label)
+        return d
+    d = {f.name: getattr(step, f.name) for f in fields(step) if f.name not in skip}
+    d.update(mode=step.mode.value, status=step.status.value)
+    return d
 
 
 @dataclass(frozen=True)
@@ -159,7 +207,7 @@ class Route:
     @property
     def not_yet_built(self) -> tuple[Leg, ...]:
         """Legs over links that are planned or under construction in the data's reference year."""
-        return tuple(leg for leg in self.legs if leg.status != "operational")
+        return tuple(leg for leg in self.legs if leg.status is not Status.OPERATIONAL)
 
     def via_summary(self) -> str:
         """Where the route changes mode, gauge or country, in order: tells corridors apart."""

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corridors.model import CargoUnit, Mode, ModeParameters
+from corridors.model import CargoUnit, Mode, ModeParameters, Status
 from corridors.routing._build import build_route
 from corridors.routing.options import cargo_unit
-from corridors.routing.result import BorderStep, Leg, Route, Step, TransferStep
+from corridors.routing.result import BorderStep, Leg, Route, Step, TransferKind, TransferStep
 from corridors.world.graphs import SphereIndex
 from corridors.world.multimodal import LAYER_SOURCES, MODES, ArcKind, WorldGraph, crossing_rule
 
@@ -297,10 +297,10 @@ class WorldRouteBuilder:
         dist = figures.distance_km[r]
         time_h, cost_usd, co2e_kg_per_t = mp.line_haul(dist)
         return Leg(
-            mode=name, from_id=f"world:{figures.first[r]}", to_id=f"world:{figures.last[r]}",
+            mode=MODES[mode], from_id=f"world:{figures.first[r]}", to_id=f"world:{figures.last[r]}",
             from_name=figures.first_name[r], to_name=figures.last_name[r], start_km=km, distance_km=dist,
             time_h=time_h, cost_usd=cost_usd * cargo.teu_equivalent, co2e_kg=co2e_kg_per_t * cargo.mass_t, countries=figures.countries[r], link_ids=(),
-            status="operational", opens_year=None, gauge_mm=None, corridors=figures.corridors[r],
+            status=Status.OPERATIONAL, opens_year=None, gauge_mm=None, corridors=figures.corridors[r],
             source_ids=self._leg_sources(figures.layers[r], mode), geometry=figures.geometry[r],
         )
 
@@ -316,11 +316,11 @@ class WorldRouteBuilder:
         ids = [*rule.source_ids, *((*w.crossing_rules["gauge_source_ids"], *params.gauge_change_source_ids) if gauge_change else ())]
         node = int(w.head[arc])
         return BorderStep(
-            border_id="", name=f"{w.countries[a]}-{w.countries[b]} {mode} crossing ({rule.label})", mode=mode,
+            border_id="", name=f"{w.countries[a]}-{w.countries[b]} {mode} crossing ({rule.label})", mode=Mode(mode),
             from_country=w.countries[a], to_country=w.countries[b], at_km=0.0,
             time_h=rule.dwell_h + (params.gauge_change_time_h if gauge_change else 0.0), time_p90_h=None,
             cost_usd=(rule.fee_usd + (params.gauge_change_cost_usd_per_teu if gauge_change else 0.0)) * cargo.teu_equivalent,
-            status="operational", link_id="", source_ids=tuple(dict.fromkeys(ids)),
+            status=Status.OPERATIONAL, link_id="", source_ids=tuple(dict.fromkeys(ids)),
             lon=float(w.lon[node]), lat=float(w.lat[node]),
         )
 
@@ -351,7 +351,8 @@ def _transfer(world: WorldGraph, arc: int, km: float, cargo: CargoUnit, at_name:
     modes = [LAYER_NAMES[world.layer[t]], LAYER_NAMES[world.layer[h]]]
     transfer = world.atlas.parameters.transfer(Mode(modes[0]), Mode(modes[1]))
     return TransferStep(
-        at_id=f"world:{h}", at_name=at_name, kind="transfer", from_mode=modes[0], to_mode=modes[1],
+        at_id=f"world:{h}", at_name=at_name, kind=TransferKind.TRANSFER, from_mode=Mode(modes[0]), to_mode=Mode(modes[1]),
+        from_gauge_mm=None, to_gauge_mm=None,
         at_km=km, time_h=float(world.time_h[arc]), cost_usd=float(world.cost_usd[arc]) * cargo.teu_equivalent,
         co2e_kg=float(world.co2e_kg_per_teu[arc]) * cargo.teu_equivalent,
         source_ids=(transfer.source_ids if transfer else ()), lon=float(world.lon[h]), lat=float(world.lat[h]),
