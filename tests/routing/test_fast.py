@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -231,3 +233,36 @@ def test_path_rejects_nodes_outside_the_graph(engine: str) -> None:
         with pytest.raises(InvalidOptionError, match="outside"):
             router.path(source, target)
     assert router.path(0, 2)[0] == 2.0
+
+
+@pytest.mark.skipif(not has_cch(), reason="pyroutingkit missing")
+def test_close_stops_the_helper_threads_and_a_closed_router_starts_them_again() -> None:
+    """A router family (a router and its siblings) owns its helper threads: close() on any of
+    them stops them all; a router used after closing answers as before on fresh threads."""
+    n, tail, head, w, lat, lon = subdivided_grid(6, seed=5)
+
+    def helpers() -> set[threading.Thread]:
+        return {t for t in threading.enumerate() if t.name.startswith(cch_module.THREAD_NAME)}
+
+    before = helpers()  # other tests' routers, if not yet collected
+    router = CCHRouter.build(n, tail, head, latitude=lat, longitude=lon, resolution=1.0, workers=3)
+    assert helpers() - before == set()  # none started until needed
+    sibling = router.sibling()
+    sibling.customize(w)
+    sibling.settle()
+    started = helpers() - before
+    assert started
+    router.close()  # the sibling's threads are the family's
+    assert not started & set(threading.enumerate())
+    nodes = np.arange(n)
+    oracle = floyd_warshall(n, tail, head, w)
+    with router:
+        router.customize(w)
+        router.settle()
+        assert np.array_equal(router.matrix(nodes, nodes), oracle)
+        again = helpers() - before
+        assert again and not again & started
+    assert not again & set(threading.enumerate())
+    assert np.array_equal(sibling.matrix(nodes, nodes), oracle)  # still answers, on fresh threads
+    sibling.close()
+    assert helpers() - before == set()

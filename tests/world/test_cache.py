@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from corridors.world.cache import cache_key, cache_root, cached_layer
-from corridors.world.layers import BaseLayer, layer_from_marnet
+from corridors.io.disk_cache import cache_key, cache_root
+from corridors.world.layers import BaseLayer, cached_layer, layer_from_marnet
 
 
 class NoCountry:

@@ -140,7 +140,7 @@ def test_coordinates_snap_to_the_road_layer(world, tmp_path):
 def test_preprocessing_cache_is_checksummed(world, tmp_path):
     WorldRouter(world, engine="cch", cache_dir=tmp_path)
     [folder] = [p for p in (tmp_path / "world").iterdir() if p.is_dir()]
-    assert folder.with_suffix(".sha256").exists()
+    assert folder.with_suffix(".json").exists()  # the sidecar: key and checksum
     victim = sorted(folder.iterdir())[0]
     victim.write_bytes(b"corrupt")
     router = WorldRouter(world, engine="cch", cache_dir=tmp_path)  # rebuilt, not trusted

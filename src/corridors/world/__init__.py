@@ -6,7 +6,7 @@ Needs the ``world`` extra (``pip install 'corridors[world]'``) for the rail and 
 Nothing is loaded at import.
 """
 
-from corridors.world.cache import cache_root, cached_layer
+from corridors.io.disk_cache import cache_root
 from corridors.world.chokepoints import Chokepoint, load_chokepoints, tag_edges
 from corridors.world.layers import (
     JOIN_KM,
@@ -14,6 +14,7 @@ from corridors.world.layers import (
     build_rail,
     build_road,
     build_sea,
+    cached_layer,
     load_rail,
     load_road,
     load_sea,

@@ -7,8 +7,9 @@
   tagged by the chokepoints of ``data/world/chokepoints.yaml``.
 
 Every node gets its country from :class:`corridors.geo.CountryLocator` (OSM time-zone polygons,
-territorial waters included; -1 at sea or unknown). The ``load_*`` functions go through the disk
-cache of :mod:`corridors.world.cache`; the ``build_*`` functions always build.
+territorial waters included; -1 at sea or unknown). The ``load_*`` functions go through
+:func:`cached_layer`, a layer's entry in the disk cache of :mod:`corridors.io.disk_cache`; the
+``build_*`` functions always build.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from corridors.io.disk_cache import cache_root, cached
 from corridors.world.chokepoints import Chokepoint, load_chokepoints, tag_edges
 from corridors.world.graphs import country_codes, join_close_nodes, symmetric_csr
 from corridors.world.marnet import MARNET_FILE, marnet_arrays, searoute_data_path
@@ -196,13 +198,39 @@ def _key(**parts: object) -> dict[str, str]:
     return {**base, **{k: str(v) for k, v in parts.items()}}
 
 
+def _encode(layer: BaseLayer) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    return layer.arrays(), layer.meta()
+
+
+def cached_layer(name: str, build: Callable[[], BaseLayer], *, key: Mapping[str, object] | None = None,
+                 cache_dir: Path | str | None = None) -> BaseLayer:
+    """The layer ``name`` from the disk cache if present, current and intact; else ``build()``, cached.
+
+    Parameters
+    ----------
+    name
+        File stem in the cache's ``world/`` folder, e.g. ``"rail"`` (``rail.npz`` and ``rail.json``).
+    build
+        Builds the layer when the cache cannot be used.
+    key
+        What the layer depends on besides the corridors version and cache format (source package
+        versions, build parameters, data file hashes); any change rebuilds.
+    cache_dir
+        The cache folder (else ``$CORRIDORS_CACHE``, else ``~/.cache/corridors``).
+
+    Returns
+    -------
+    BaseLayer
+        With memory-mapped read-only arrays when read from the cache. If the cache cannot be
+        written (read-only folder, full disk) the freshly built layer is returned and a warning
+        logged.
+    """
+    return cached(cache_root(cache_dir) / "world", name, build, key=key, encode=_encode, decode=BaseLayer.from_parts)
+
+
 def _load(name: str, build: Callable[[], BaseLayer], key: dict[str, str], cache_dir: Path | str | None,
           use_cache: bool) -> BaseLayer:
-    if not use_cache:
-        return build()
-    from corridors.world.cache import cached_layer
-
-    return cached_layer(name, build, key=key, cache_dir=cache_dir)
+    return cached_layer(name, build, key=key, cache_dir=cache_dir) if use_cache else build()
 
 
 def load_rail(*, cache_dir: Path | str | None = None, use_cache: bool = True) -> BaseLayer:

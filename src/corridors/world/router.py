@@ -12,7 +12,6 @@ import calendar
 import dataclasses
 import hashlib
 import re
-import shutil
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ import numpy as np
 
 from corridors.errors import InvalidOptionError, NoRouteError, UnknownPlaceError
 from corridors.geo import haversine_km
-from corridors.io._atomic import write_atomic
+from corridors.io.disk_cache import cache_key, cache_root, prune, read_folder, write_folder
 from corridors.model import LAST_YEAR, Mode
 from corridors.model.seasons import check_month, open_in
 from corridors.routing._kernel import mode_mask, objective_weights
@@ -33,7 +32,6 @@ from corridors.routing.places import resolve_place
 from corridors.routing.result import Route
 from corridors.routing.router import OVERLAP_LIMIT, PENALTY, ROUNDS_PER_ALTERNATIVE
 from corridors.world._build import WorldRouteBuilder
-from corridors.world.cache import cache_root
 from corridors.world.chokepoints import flagged
 from corridors.world.graphs import SphereIndex
 from corridors.world.multimodal import MODES, WorldGraph, load_crossing_rules
@@ -119,29 +117,23 @@ class WorldRouter:
         checksummed copy for exactly these arcs is there, else built and saved atomically."""
         w = self.world
         digest = hashlib.sha256(w.tail.tobytes() + w.head.tobytes()).hexdigest()[:24]
-        path = cache_root(cache_dir) / "world" / f"cch-{TOPOLOGY_FORMAT}-{w.n_nodes}-{digest}"
-        router = None
-        if engine in ("auto", "cch") and path.is_dir() and _folder_sha256(path) == _read_text(path.with_suffix(".sha256")):
+        folder, name = cache_root(cache_dir) / "world", f"cch-{TOPOLOGY_FORMAT}-{w.n_nodes}-{digest}"
+        key = cache_key({"topology": TOPOLOGY_FORMAT})
+        saved = read_folder(folder, name, key) if engine in ("auto", "cch") else None
+        if isinstance(saved, Path):
             try:
                 from corridors.routing.fast.cch import CCHRouter
 
-                router = CCHRouter.from_saved(w.n_nodes, w.tail, w.head, str(path) + "/")
+                return CCHRouter.from_saved(w.n_nodes, w.tail, w.head, str(saved) + "/")
             except (ImportError, InvalidOptionError, RuntimeError, OSError):
-                router = None
-        if router is None:
-            router = build_router(w.n_nodes, w.tail, w.head, engine=engine, latitude=w.lat, longitude=w.lon)
-            if hasattr(router, "save_topology"):
-                tmp = path.with_name(path.name + ".tmp")
-                try:  # a folder of RoutingKit files and its checksum, renamed into place when complete
-                    shutil.rmtree(tmp, ignore_errors=True)
-                    tmp.mkdir(parents=True)
-                    router.save_topology(str(tmp) + "/")
-                    shutil.rmtree(path, ignore_errors=True)
-                    tmp.rename(path)
-                    write_atomic(path.with_suffix(".sha256"), _folder_sha256(path))
-                    prune_topologies(path.parent)
-                except (OSError, RuntimeError):
-                    shutil.rmtree(tmp, ignore_errors=True)
+                pass  # rebuilt below
+        router = build_router(w.n_nodes, w.tail, w.head, engine=engine, latitude=w.lat, longitude=w.lon)
+        if hasattr(router, "save_topology"):
+            try:  # RoutingKit's files, renamed into place when complete, then checksummed
+                write_folder(folder, name, lambda tmp: router.save_topology(str(tmp) + "/"), key)
+                prune_topologies(folder)
+            except (OSError, RuntimeError):
+                pass  # the router works; the next one builds again
         return router
 
     # weights ------------------------------------------------------------------------------------
@@ -386,6 +378,11 @@ class WorldRouter:
                 routes.append(self._build(arcs, options, o, d, float(np.where(np.isfinite(weights[arcs]), weights[arcs], 0).sum())))
         return sorted(routes, key=lambda r: r.objective_value)
 
+    def close(self) -> None:
+        """Stop the engine's helper threads (shared by its customisations). The router stays
+        usable: a later call that needs them starts them again, so close it again when done."""
+        self._base.close()
+
 
 
 KEPT_TOPOLOGIES = 4
@@ -394,28 +391,9 @@ enough for a few layer sets side by side, while graphs replaced by new data do n
 
 
 def prune_topologies(folder: Path, keep: int = KEPT_TOPOLOGIES) -> None:
-    """Delete all but the ``keep`` newest preprocessing caches in ``folder`` with their checksums
+    """Delete all but the ``keep`` newest preprocessing caches in ``folder`` with their sidecars
     (one being written, ``*.tmp``, is left alone)."""
-    found = sorted((p for p in folder.glob("cch-*") if p.is_dir() and p.suffix != ".tmp"),
-                   key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in found[keep:]:
-        shutil.rmtree(old, ignore_errors=True)
-        old.with_suffix(".sha256").unlink(missing_ok=True)
-
-
-def _folder_sha256(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for file in sorted(folder.iterdir()):
-        digest.update(file.name.encode())
-        digest.update(file.read_bytes())
-    return digest.hexdigest()
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text()
-    except OSError:
-        return None
+    prune(folder, "cch-*", keep)
 
 
 

@@ -44,6 +44,9 @@ class Router(Protocol):
     def matrix(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """Least distances, shape ``(len(sources), len(targets))``; ``inf`` where unreachable."""
 
+    def close(self) -> None:
+        """Release what the router holds besides memory (helper threads); it stays usable."""
+
 
 def check_arcs(n_nodes: int, tail: np.ndarray, head: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Validated copies of the arc end arrays as int64."""

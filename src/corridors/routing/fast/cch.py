@@ -24,9 +24,10 @@ its path): world railways (212k nodes, 52k junctions) 1.0 s, 0.01 s and 0.15 ms;
 (382k nodes, 305k junctions: its lines are already simplified) 7.9 s, 0.08 s and 0.24 ms.
 
 A router may keep several metrics (``workers``, at most four) so that a matrix runs its sources
-on several cores, as pandana's does with OpenMP. The first metric is customised before
-:meth:`CCHRouter.customize` returns and answers every point-to-point query; the others are
-customised in the background and join a matrix once they are ready, never delaying a
+on several cores, as pandana's does with OpenMP, on helper threads that a router shares with its
+siblings, started on first use and stopped by :meth:`CCHRouter.close`. The first metric is
+customised before :meth:`CCHRouter.customize` returns and answers every point-to-point query;
+the others are customised in the background and join a matrix once they are ready, never delaying a
 point-to-point answer. A helper whose customisation failed is left out of matrices, customised
 in full at the next update, and its error is raised by :meth:`settle`.
 
@@ -46,8 +47,7 @@ from __future__ import annotations
 import hashlib
 import os
 import zipfile
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, wait
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +56,7 @@ from scipy.sparse.csgraph import connected_components
 
 from corridors.errors import InvalidOptionError
 from corridors.routing.fast._common import check_arcs, check_nodes, quantise
+from corridors.routing.fast._threads import HelperThreads
 from corridors.routing.fast.chains import Chains, ChainWeights, decompose
 
 try:  # the compiled engine is optional: the `world` extra
@@ -88,22 +89,8 @@ def _arcs_checksum(n_nodes: int, tail: np.ndarray, head: np.ndarray) -> str:
 
 MAX_WORKERS = 4
 """Most metrics a router keeps for parallel matrices (each holds a copy of the customised weights)."""
-_pool: ThreadPoolExecutor | None = None
-
-
-def _background(call: Callable[..., object], *args: object) -> Future:
-    """Run a call that releases the GIL on the shared pool of :data:`MAX_WORKERS` - 1 threads."""
-    global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(MAX_WORKERS - 1, thread_name_prefix="corridors-cch")
-    return _pool.submit(call, *args)
-
-
-def _run_all(calls: list[Callable[[], object]]) -> list[object]:
-    """Run callables that release the GIL side by side: the first here, the rest in the pool."""
-    futures = [_background(call) for call in calls[1:]]
-    first = calls[0]()
-    return [first, *(f.result() for f in futures)]
+THREAD_NAME = "corridors-cch"
+"""Name prefix of a router family's helper threads."""
 
 
 def available_cores() -> int:
@@ -127,16 +114,21 @@ def _int_array(values: list[int]) -> np.ndarray:
 class CCHRouter:
     """Shortest paths by customizable contraction hierarchy; exact on quantised weights.
 
+    A router built or loaded here and all its :meth:`sibling` routers share up to
+    ``MAX_WORKERS - 1`` helper threads, started when a router with several ``workers`` first
+    needs them. :meth:`close` (or leaving a ``with`` block) stops them; a router used after that
+    starts them again, so close it again when done.
+
     Example (two parallel arcs 0->1, the cheaper one is used):
-    >>> r = CCHRouter.build(3, np.array([0, 0, 1]), np.array([1, 1, 2]))
-    >>> r.customize(np.array([5.0, 2.0, 1.0]))
-    >>> r.path(0, 2)
+    >>> with CCHRouter.build(3, np.array([0, 0, 1]), np.array([1, 1, 2])) as r:
+    ...     r.customize(np.array([5.0, 2.0, 1.0]))
+    ...     r.path(0, 2)
     (3.0, array([1, 2]))
     """
 
     def __init__(
         self, n_nodes: int, tail: np.ndarray, head: np.ndarray, resolution: float, topology: object,
-        chains: Chains, workers: int = 1,
+        chains: Chains, workers: int = 1, threads: HelperThreads | None = None,
     ) -> None:
         if not 1 <= workers <= MAX_WORKERS:
             raise InvalidOptionError(f"workers must be 1..{MAX_WORKERS}, got {workers}")
@@ -146,6 +138,7 @@ class CCHRouter:
         self._overflow: bool | None = None  # whether a distance might reach INF_WEIGHT (None: not asked yet)
         self._component: np.ndarray | None = None  # then labelled when an answer is unreachable
         self._topology = topology
+        self._threads = threads or HelperThreads(MAX_WORKERS - 1, THREAD_NAME)  # shared with siblings
         self._metrics = [pyroutingkit.CCHMetric(topology) for _ in range(self.workers)]
         self._metric = self._metrics[0]
         self._pending: list[Future] = []  # the other metrics' customisation, running in the background
@@ -186,7 +179,20 @@ class CCHRouter:
         """A router on the same topology with no metric yet: one per objective or scenario,
         without repeating the preprocessing (``workers`` as this one's unless given)."""
         workers = self.workers if workers is None else workers
-        return CCHRouter(self.n_nodes, self._tail, self._head, self.resolution, self._topology, self._chains, workers)
+        return CCHRouter(self.n_nodes, self._tail, self._head, self.resolution, self._topology, self._chains, workers,
+                         self._threads)
+
+    def close(self) -> None:
+        """Stop the helper threads this router shares with its siblings, once the work under way
+        (theirs too) has finished. The routers stay usable and start the threads again if a
+        later call needs them."""
+        self._threads.close()
+
+    def __enter__(self) -> CCHRouter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def save_topology(self, path: str) -> None:
         """Write the metric-independent preprocessing to the folder ``path`` (ending in "/"):
@@ -269,7 +275,7 @@ class CCHRouter:
         full = self._to_uint32(chain_weights.junction_weights())
         wait(self._pending)  # each helper is customised afresh, whether its last work failed or not
         self._metric.customize(full, 0)
-        self._pending = [_background(m.customize, full, 0) for m in self._metrics[1:]]
+        self._pending = [self._threads.submit(m.customize, full, 0) for m in self._metrics[1:]]
         self._weights, self._chain_weights = w, chain_weights
         self._overflow, self._component = None, None
 
@@ -288,7 +294,8 @@ class CCHRouter:
         wait(self._pending)
         self._metric.update_weights(ids, values)
         self._pending = [  # a helper whose last work failed holds stale weights: customise it in full
-            _background(m.update_weights, ids, values) if f.exception() is None else _background(m.customize, full, 0)
+            self._threads.submit(m.update_weights, ids, values) if f.exception() is None
+            else self._threads.submit(m.customize, full, 0)
             for m, f in zip(self._metrics[1:], self._pending)
         ]
         self._weights, self._chain_weights = w, chain_weights
@@ -323,7 +330,7 @@ class CCHRouter:
             else:
                 metrics = self._ready()
                 parts = np.array_split(src, min(len(metrics), len(src) // 8))
-                raw = np.vstack(_run_all([
+                raw = np.vstack(self._threads.run_all([
                     lambda m=m, part=part: m.distances_many_to_many(part, tgt) for m, part in zip(metrics, parts)
                 ]))
             out[:-1, :-1] = np.where(raw >= pyroutingkit.INF_WEIGHT, np.inf, raw)

@@ -47,6 +47,9 @@ class ScipyRouter:
         """A router on the same arcs with no weights yet."""
         return ScipyRouter(self.n_nodes, self._tail, self._head, resolution=self.resolution)
 
+    def close(self) -> None:
+        """Nothing to release (no threads): here for the :class:`Router` protocol."""
+
     def customize(self, weights: np.ndarray) -> None:
         """Set every arc's weight (``inf`` closes it): builds the CSR matrix of cheapest arcs."""
         self._weights = quantise(weights, len(self._tail), self.resolution)
