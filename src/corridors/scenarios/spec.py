@@ -3,7 +3,9 @@
 A scenario names its sources, may fix the network year, and lists *patches* (open, close, set,
 scale, add or remove network elements chosen by ``where`` selectors), *policies* (avoided
 countries, flow rules) and *parameters* (value of time, carbon price). A mode's cost is
-scaled by a ``scale`` patch on ``element: mode``.
+scaled by a ``scale`` patch on ``element: mode``; ``scale`` is stored as a multiplier that the
+costing layer applies. The element kinds and what each takes are registered in
+:mod:`corridors.scenarios.elements`.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from corridors.model import FIRST_YEAR, LAST_YEAR, Mode
+from corridors.scenarios.elements import ELEMENT_KINDS, kinds_that
 
 Action = Literal["open", "close", "set", "scale", "add", "remove"]
-Element = Literal["link", "border", "node", "transfer", "mode"]
 
 
 class _Spec(BaseModel):
@@ -25,7 +27,7 @@ class _Spec(BaseModel):
 class Where(_Spec):
     """Selects elements; every given key must match (an empty selector matches nothing).
 
-    Each element is selected by some keys only (``SELECTORS`` in ``apply.py``): links by ids,
+    Each element is selected by some keys only (each kind's ``selectors`` in ``elements.py``): links by ids,
     country, mode, corridor; borders by those and countries; nodes by ids, country; transfers by
     modes; modes by mode. Any other key given is an error, never ignored."""
 
@@ -39,18 +41,30 @@ class Where(_Spec):
 
 class Patch(_Spec):
     action: Action
-    element: Element = "link"
+    element: str = "link"
+    """A kind of :data:`~corridors.scenarios.elements.ELEMENT_KINDS`: link, node, border, transfer, mode."""
     where: Where = Field(default_factory=Where)
     set: dict[str, Any] = Field(default_factory=dict)
-    factor: dict[Literal["time", "cost", "dwell", "fee", "speed", "capacity"], float] = Field(default_factory=dict)
+    factor: dict[str, float] = Field(default_factory=dict)
+    """Factors by name (which a kind takes: its ``scales``); stored as multipliers."""
     rows: list[dict[str, Any]] = Field(default_factory=list)
     year: int | None = Field(default=None, ge=FIRST_YEAR, le=LAST_YEAR)
     note: str = ""
 
+    @field_validator("element")
+    @classmethod
+    def _known_element(cls, value: str) -> str:
+        if value not in ELEMENT_KINDS:
+            raise ValueError(f"{value!r} is not an element; one of {', '.join(ELEMENT_KINDS)}")
+        return value
+
     @field_validator("factor")
     @classmethod
     def _positive(cls, value: dict[str, float]) -> dict[str, float]:
+        known = dict.fromkeys(f for kind in ELEMENT_KINDS.values() for f in kind.scales)
         for key, number in value.items():
+            if key not in known:
+                raise ValueError(f"{key!r} is not a factor; one of {', '.join(known)}")
             if number <= 0:
                 raise ValueError(f"factor {key} must be positive, got {number}")
         return value
@@ -65,8 +79,8 @@ class Patch(_Spec):
             raise ValueError("action 'add' needs 'rows' in the network file schema")
         if self.action in ("open", "close", "remove", "set", "scale") and self.where == Where():
             raise ValueError(f"action {self.action!r} needs a 'where' selector")
-        if self.action in ("open", "close") and self.element not in ("link", "border"):
-            raise ValueError(f"only links and borders can be opened or closed, not {self.element}s")
+        if self.action in ("open", "close") and not ELEMENT_KINDS[self.element].has_status:
+            raise ValueError(f"only {kinds_that(lambda k: k.has_status)} can be opened or closed, not {self.element}s")
         if self.action == "add" and self.where != Where():
             raise ValueError("action 'add' takes its elements from 'rows'; it has no 'where' selector")
         if self.year is not None and self.action != "open":
