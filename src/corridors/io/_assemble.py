@@ -25,6 +25,9 @@ LAND_MODES = (Mode.ROAD, Mode.RAIL)
 
 
 def _parameters(spec: ParametersSpec) -> Parameters:
+    """The model's parameters; a network without rail links may leave the gauge change out (no
+    gauge change is ever costed then, so its figures are zero)."""
+    gauge = spec.gauge_change
     return Parameters(
         modes={
             mode: ModeParameters(m.speed_kmh, m.cost_usd_per_teu_km, m.co2e_g_per_tkm, tuple(m.source_ids))
@@ -34,9 +37,9 @@ def _parameters(spec: ParametersSpec) -> Parameters:
             TransferParameters(frozenset(t.modes), t.time_h, t.cost_usd_per_teu, t.co2e_kg_per_teu, tuple(t.source_ids))
             for t in spec.transfers
         ),
-        gauge_change_time_h=spec.gauge_change.time_h,
-        gauge_change_cost_usd_per_teu=spec.gauge_change.cost_usd_per_teu,
-        gauge_change_source_ids=tuple(spec.gauge_change.source_ids),
+        gauge_change_time_h=gauge.time_h if gauge else 0.0,
+        gauge_change_cost_usd_per_teu=gauge.cost_usd_per_teu if gauge else 0.0,
+        gauge_change_source_ids=tuple(gauge.source_ids) if gauge else (),
         value_of_time_usd_per_teu_h=spec.value_of_time_usd_per_teu_h,
         value_of_time_source_ids=tuple(spec.value_of_time_source_ids),
         carbon_price_source_ids=tuple(spec.carbon_price_source_ids),
@@ -82,11 +85,31 @@ def border_from_row(r: BorderRow) -> BorderCrossing:
 def _parameter_source_ids(spec: ParametersSpec) -> list[tuple[str, list[str]]]:
     refs = [(f"modes.{m.value}.source_ids", p.source_ids) for m, p in spec.modes.items()]
     refs += [(f"transfers[{i}].source_ids", t.source_ids) for i, t in enumerate(spec.transfers)]
-    refs += [("gauge_change.source_ids", spec.gauge_change.source_ids)]
+    refs += [("gauge_change.source_ids", spec.gauge_change.source_ids)] if spec.gauge_change else []
     refs += [("value_of_time_source_ids", spec.value_of_time_source_ids)]
     refs += [("carbon_price_source_ids", spec.carbon_price_source_ids)]
     refs += [(f"cargo.{name}.source_ids", c.source_ids) for name, c in spec.cargo.items()]
     return refs
+
+
+def _missing_parameters(params: ParametersSpec, links: Mapping[str, tuple[str, int, LinkRow]]) -> list[Problem]:
+    """Defaults the links need that parameters.yaml lacks: those of every mode they use (and
+    only those), and the gauge change if any is rail."""
+    first_use: dict[Mode, tuple[str, int]] = {}
+    for file, line, row in links.values():
+        first_use.setdefault(row.mode, (file, line))
+    problems = [
+        Problem("parameters.yaml", None, f"modes.{mode.value}",
+                f"no defaults for mode {mode.value!r}, which links use (first at {file}:{line}); "
+                "give its speed_kmh, cost_usd_per_teu_km, co2e_g_per_tkm and source_ids")
+        for mode, (file, line) in first_use.items() if mode not in params.modes
+    ]
+    if Mode.RAIL in first_use and params.gauge_change is None:
+        file, line = first_use[Mode.RAIL]
+        problems.append(Problem("parameters.yaml", None, "gauge_change",
+                                f"the network has rail links (first at {file}:{line}): give the default gauge "
+                                "change's time_h, cost_usd_per_teu and source_ids"))
+    return problems
 
 
 def build_network(
@@ -173,6 +196,7 @@ def build_network(
             ))
 
     if params is not None:
+        problems += _missing_parameters(params, links)
         for where, ids in _parameter_source_ids(params):
             if not ids:
                 problems.append(Problem("parameters.yaml", None, where, "no source given"))

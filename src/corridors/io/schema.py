@@ -203,23 +203,18 @@ class CargoSpec(_Yaml):
 
 
 class ParametersSpec(_Yaml):
+    """parameters.yaml. Defaults are needed only for the modes the network's links use, and a
+    gauge change only if it has rail links: the network checks that (``_assemble``)."""
+
     modes: dict[Mode, ModeParametersSpec]
-    transfers: list[TransferSpec]
-    gauge_change: GaugeChangeSpec
+    transfers: list[TransferSpec] = Field(default_factory=list)
+    gauge_change: GaugeChangeSpec | None = None
     value_of_time_usd_per_teu_h: float = Field(ge=0)
     value_of_time_source_ids: list[str] = Field(default_factory=list)
     carbon_price_usd_per_t: float = Field(default=0.0, ge=0)
     carbon_price_source_ids: list[str] = Field(default_factory=list)
     cargo: dict[str, CargoSpec]
     notes: str = ""
-
-    @field_validator("modes")
-    @classmethod
-    def _all_modes(cls, value: dict[Mode, ModeParametersSpec]) -> dict[Mode, ModeParametersSpec]:
-        missing = [m.value for m in Mode if m not in value]
-        if missing:
-            raise ValueError(f"every mode needs defaults; missing: {', '.join(missing)}")
-        return value
 
 
 class AtlasSpec(_Yaml):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from corridors.errors import Problem
 from corridors.geo import haversine_km
-from corridors.model.enums import Mode, SourceKind, Status
+from corridors.model.enums import MODES, Mode, SourceKind, Status
 from corridors.model.network import Network
 
 MAX_DETOUR = {Mode.ROAD: 3.0, Mode.RAIL: 3.0, Mode.IWW: 4.0, Mode.FERRY: 3.0, Mode.SEA: 6.0}
@@ -151,7 +151,7 @@ def check_network(
     for link in network.links:
         if link.status is Status.OPERATIONAL:
             by_mode[link.mode].append((link.from_node, link.to_node))
-    for mode in Mode:
+    for mode in MODES:
         sizes = _components(by_mode[mode])
         connectivity.append(ModeConnectivity(mode.value, sum(sizes), len(by_mode[mode]), len(sizes), sizes[0] if sizes else 0))
 
