@@ -17,6 +17,7 @@ from corridors.graph import compile_graph
 from corridors.io import load_atlas, read_network
 from corridors.model import BorderCrossing, Link, Mode, Network, Node, Status
 from corridors.routing import Route, RouteOptions, alternative_routes, resolve_place, route
+from corridors.session import Session
 
 __version__ = "0.1.0"
 
@@ -33,6 +34,7 @@ __all__ = [
     "Node",
     "Route",
     "RouteOptions",
+    "Session",
     "Status",
     "UnknownPlaceError",
     "alternative_routes",

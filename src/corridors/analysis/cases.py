@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from corridors.errors import CorridorsError
 from corridors.graph import compile_graph
 from corridors.model import Change, Network
 from corridors.routing import Route, RouteOptions, route
 from corridors.analysis.lanes import Lane
+
+if TYPE_CHECKING:
+    from corridors.scenarios import AppliedScenario
 
 
 @dataclass(frozen=True)
@@ -38,13 +42,21 @@ def base_case(network: Network, options: RouteOptions | None = None, *, name: st
     return Case(name, network, options or RouteOptions(), "the atlas as it is")
 
 
+def applied_case(applied: AppliedScenario, options: RouteOptions | None = None) -> Case:
+    """The case of an applied scenario: its network, and ``options`` under the scenario (see
+    :func:`~corridors.scenarios.scenario_options`)."""
+    from corridors.scenarios import scenario_options
+
+    return Case(applied.name, applied.network, scenario_options(applied, options), applied.description)
+
+
 def scenario_case(network: Network, scenario, options: RouteOptions | None = None) -> Case:
-    """``network`` under ``scenario`` (a name, a path, or a loaded Scenario)."""
-    from corridors.scenarios import apply_scenario, load_scenario, scenario_options
+    """``network`` under ``scenario`` (a name, a path, or a loaded Scenario), applied afresh;
+    :meth:`corridors.Session.case` keeps applied scenarios for reuse."""
+    from corridors.scenarios import apply_scenario, load_scenario
 
     loaded = load_scenario(scenario) if isinstance(scenario, str) else scenario
-    applied = apply_scenario(network, loaded)
-    return Case(applied.name, applied.network, scenario_options(applied, options), applied.description)
+    return applied_case(apply_scenario(network, loaded), options)
 
 
 def case_by_name(network: Network, name: str, options: RouteOptions | None = None) -> Case:
