@@ -58,3 +58,43 @@ def test_replacing_a_user_scenario_changes_its_world_routes(world_client):
     [dear] = client.post("/api/route", json=body).json()["routes"]
     assert dear["cost_usd"] > cheap["cost_usd"] * 1.5
     assert [leg["mode"] for leg in dear["legs"]] != [leg["mode"] for leg in cheap["legs"]]
+
+
+class _Recorder:
+    """Stands in for a world router: records the options of each route, then finds none."""
+
+    def __init__(self) -> None:
+        self.options = []
+
+    def route(self, origin, destination, options):
+        from corridors.errors import NoRouteError
+
+        self.options.append(options)
+        raise NoRouteError(origin, destination, ["recorded"])
+
+
+WORLD_SCENARIO = """name: world-options
+description: Parameters and policies a world route must take from its scenario.
+base: {year: 2030}
+parameters: {value_of_time_usd_per_teu_h: 77, carbon_price_usd_per_t: 150}
+policies: {avoid_countries: [IR], closed_chokepoints: [hormuz]}
+"""
+
+
+def test_a_world_route_under_a_user_scenario_takes_its_options(tmp_path, monkeypatch):
+    import corridors.session
+
+    built = []
+    monkeypatch.setattr(corridors.session, "load_world_router",
+                        lambda network, layers_from, progress: built.append(_Recorder()) or built[-1])
+    with TestClient(create_app(Settings(db_path=tmp_path / "db.sqlite", world=True))) as client:
+        assert client.post("/api/scenarios", json={"yaml": WORLD_SCENARIO}).status_code == 201
+        body = {"origin": "Shanghai", "destination": "Rotterdam", "world": True, "objective": "cost", "cargo": "feu",
+                "avoid_countries": ["RU"], "close": ["suez"], "scenario": "world-options"}
+        answer = client.post("/api/route", json=body).json()
+        assert client.get("/api/health").json()["world"] == "ready"
+    assert answer["reasons"] == ["recorded"] and answer["scenario"] == "world-options"
+    [options] = built[-1].options  # the world under the scenario, built after the base world
+    assert len(built) == 2 and not built[0].options
+    assert (options.value_of_time_usd_per_teu_h, options.carbon_price_usd_per_t, options.year, options.cargo) == (77, 150, 2030, "feu")
+    assert options.avoid_countries == {"IR", "RU"} and {"suez", "hormuz"} <= options.closed_chokepoints

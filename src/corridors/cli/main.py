@@ -88,35 +88,33 @@ def route(
     """Find the best route from FROM to TO, leg by leg, with time, cost and CO2e."""
     from corridors.io import route_to_html, to_geojson_text
     from corridors.io._atomic import write_atomic
-    from corridors.routing import RouteOptions, alternative_routes
-    from corridors.routing import route as find_route
+    from corridors.routing import RouteOptions
+    from corridors.session import Session
 
+    spinner = _Spinner()
     try:
-        net = _network(network)
-        options = RouteOptions(
-            objective=objective.value,
-            modes=frozenset(_split([modes])) if modes else None,
-            avoid_countries=frozenset(_split(avoid_country)),
-            avoid=tuple(_split(avoid)), via=tuple(via or ()), year=year, month=month, cargo=cargo,
-        )
-        closed = _split(close)
-        if scenario:
-            from corridors.scenarios import apply_scenario, load_scenario, scenario_options
-
-            applied = apply_scenario(net, load_scenario(scenario))
-            closed += sorted(applied.closed_chokepoints)
-            net, options = applied.network, scenario_options(applied, options)
-            err.print(f"under scenario {applied.name}: {len(applied.changes)} change(s) to the network"
-                      + (f", {len(applied.rules)} flow rule(s)" if applied.rules else ""))
-        if world:
-            routes = _world_routes(net, origin, destination, options, closed, alternatives)
-        elif alternatives > 1:
-            routes = alternative_routes(net, origin, destination, alternatives, options)
-        else:
-            routes = [find_route(net, origin, destination, options)]
+        with Session(network, progress=spinner) as session:
+            options = RouteOptions(
+                objective=objective.value,
+                modes=frozenset(_split([modes])) if modes else None,
+                avoid_countries=frozenset(_split(avoid_country)),
+                avoid=tuple(_split(avoid)), via=tuple(via or ()), year=year, month=month, cargo=cargo,
+            )
+            net = session.network
+            if scenario:
+                applied = session.applied(scenario)
+                net = applied.network
+                err.print(f"under scenario {applied.name}: {len(applied.changes)} change(s) to the network"
+                          + (f", {len(applied.rules)} flow rule(s)" if applied.rules else ""))
+            if world:
+                _need_world_extra()
+            routes = session.route(origin, destination, options, scenario=scenario, world=world,
+                                   close=_split(close), alternatives=alternatives)
     except CorridorsError as exc:
         _fail(str(exc))
         return
+    finally:
+        spinner.stop()
     best = routes[0]
     if fmt is Format.json:
         payload = best.to_dict() if len(routes) == 1 else [r.to_dict() for r in routes]
@@ -155,20 +153,31 @@ def _seasonal_links(net, route) -> list[str]:
     return list(dict.fromkeys(f"{link.id} ({describe(link.open_months)})" for link in links if link.open_months))
 
 
-def _world_routes(net, origin: str, destination: str, options, close: list[str], alternatives: int):
-    """Routes on the world layers with the atlas (``--world``)."""
+def _need_world_extra() -> None:
+    """Exit with a clear message if the world extra is missing (``--world``)."""
     try:
-        from corridors.world import WorldOptions, load_world
+        import corridors.world  # noqa: F401
     except ImportError:
         _fail("--world needs the 'world' extra: pip install 'corridors[world]'")
-    if options.via or options.avoid or options.rules:
-        _fail("--world takes --avoid-country, --modes, --year, --month, --objective and --cargo; not --via, --avoid or flow rules yet")
-    with err.status("preparing the world layers...") as status:
-        router = load_world(net, progress=lambda message: status.update(message + "..."))
-    world_options = WorldOptions.from_route_options(options, close)
-    if alternatives > 1:
-        return router.alternative_routes(origin, destination, alternatives, world_options)
-    return [router.route(origin, destination, world_options)]
+
+
+class _Spinner:
+    """A session's progress callback: a spinner on stderr from the first message until stopped."""
+
+    def __init__(self) -> None:
+        self._status = None
+
+    def __call__(self, message: str) -> None:
+        if self._status is None:
+            self._status = err.status(message + "...")
+            self._status.start()
+        else:
+            self._status.update(message + "...")
+
+    def stop(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
 
 
 @app.command()
@@ -223,20 +232,19 @@ def compare(
     """Compare a scenario with a base over trade lanes: lanes, countries, access, TCD charts."""
     from rich.table import Table
 
-    from corridors.analysis import compare as run_compare
     from corridors.analysis import load_access_pairs, load_lanes
-    from corridors.analysis.cases import DEFAULT_BASE, case_by_name
+    from corridors.analysis.cases import DEFAULT_BASE
     from corridors.io._atomic import write_atomic
     from corridors.routing import RouteOptions
+    from corridors.session import Session
 
     if len(cases) > 2:
         _fail(f"give one or two scenarios ([BASE] SCENARIO), got {len(cases)}")
     base_name, scenario_name = ([DEFAULT_BASE, *cases] if len(cases) == 1 else cases)
     try:
-        net = _network(network)
-        options = RouteOptions(objective=objective.value)
-        result = run_compare(case_by_name(net, base_name, options), case_by_name(net, scenario_name, options),
-                             load_lanes(od), load_access_pairs(access))
+        with Session(network) as session:
+            result = session.compare(base_name, scenario_name, load_lanes(od), load_access_pairs(access),
+                                     RouteOptions(objective=objective.value))
     except CorridorsError as exc:
         _fail(str(exc))
         return
@@ -286,12 +294,12 @@ def critical(
     from rich.table import Table
 
     from corridors.analysis import criticality, load_lanes
-    from corridors.analysis.cases import NO_SCENARIO, case_by_name
-    from corridors.routing import RouteOptions
+    from corridors.analysis.cases import NO_SCENARIO
+    from corridors.session import Session
 
     try:
-        net = _network(network)
-        case = case_by_name(net, scenario or NO_SCENARIO, RouteOptions())
+        with Session(network) as session:
+            case = session.case(scenario or NO_SCENARIO)
         lanes = load_lanes(od)
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("closing elements one by one", total=None)
