@@ -1,23 +1,21 @@
 """The service's caches: built-in scenarios read once and safe to share, user scenarios never
-served stale, cached responses as their first answer was, world options as the CLI's."""
+served stale, cached responses as their first answer was."""
 
 from __future__ import annotations
 
 import pytest
-from typer.testing import CliRunner
 
-import corridors.world
-from corridors.errors import NoRouteError
 from corridors.scenarios import builtin, builtin_scenarios, load_scenario, parse_scenario
 
 
 def test_a_scenario_request_reads_no_scenario_file(client, monkeypatch):
     builtin_scenarios()  # the first use anywhere reads the files, once
     import corridors.api.service as service
+    import corridors.session as session
 
     parsed, parse = [], builtin.parse_scenario
     spy = lambda text, file="": parsed.append(file) or parse(text, file)  # noqa: E731
-    for module in (builtin, service):  # wherever a request could parse a scenario
+    for module in (builtin, service, session):  # wherever a request could parse a scenario
         monkeypatch.setattr(module, "parse_scenario", spy)
     routed = client.post("/api/route", json={"origin": "Baku", "destination": "Gyumri", "scenario": "zangezur-open"})
     assert routed.status_code == 200
@@ -69,48 +67,6 @@ def test_a_cached_geojson_route_keeps_its_media_type(client):
     as_json = client.get("/api/route", params={**params, "format": "json"})
     assert as_json.headers["content-type"] == client.get("/api/route", params={**params, "format": "json"}).headers["content-type"]
     assert as_json.headers["content-type"].startswith("application/json")
-
-
-WORLD_SCENARIO = """name: world-options
-description: Parameters and policies a world route must take from its scenario.
-base: {year: 2030}
-parameters: {value_of_time_usd_per_teu_h: 77, carbon_price_usd_per_t: 150}
-policies: {avoid_countries: [IR], closed_chokepoints: [hormuz]}
-"""
-
-
-class _Recorder:
-    """Stands in for a world router: records the options of each route, then finds none."""
-
-    def __init__(self) -> None:
-        self.options = []
-
-    def route(self, origin, destination, options):
-        self.options.append(options)
-        raise NoRouteError(origin, destination, ["recorded"])
-
-
-def test_world_route_options_are_the_clis(client, monkeypatch, tmp_path):
-    from corridors.cli.main import app as cli
-
-    api, cli_router = _Recorder(), _Recorder()
-    monkeypatch.setattr(client.app.state.service, "_world_router", lambda *args: api)
-    monkeypatch.setattr(corridors.world, "load_world", lambda *args, **kwargs: cli_router)
-    assert client.post("/api/scenarios", json={"yaml": WORLD_SCENARIO}).status_code == 201
-    try:
-        body = {"origin": "Shanghai", "destination": "Rotterdam", "world": True, "objective": "cost", "cargo": "feu",
-                "avoid_countries": ["RU"], "close": ["suez"], "scenario": "world-options"}
-        assert client.post("/api/route", json=body).json()["reasons"] == ["recorded"]
-    finally:
-        client.delete("/api/scenarios/world-options")
-    (tmp_path / "world-options.yaml").write_text(WORLD_SCENARIO)
-    result = CliRunner().invoke(cli, ["route", "Shanghai", "Rotterdam", "--world", "--objective", "cost", "--cargo", "feu",
-                                      "--avoid-country", "RU", "--close", "suez", "--scenario", str(tmp_path / "world-options.yaml")])
-    assert result.exit_code != 0 and cli_router.options, result.output
-    [from_api], [from_cli] = api.options, cli_router.options
-    assert from_api == from_cli
-    assert (from_api.value_of_time_usd_per_teu_h, from_api.carbon_price_usd_per_t, from_api.year) == (77, 150, 2030)
-    assert from_api.avoid_countries == {"IR", "RU"} and {"suez", "hormuz"} <= from_api.closed_chokepoints
 
 
 def test_a_cached_route_is_compressed_like_a_fresh_one(client):
