@@ -14,6 +14,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
+from corridors.costs import edge_costs
 from corridors.graph import MultimodalGraph
 
 SINK = -1
@@ -41,7 +42,8 @@ def time_graph(graph: MultimodalGraph, year: int) -> TimeGraph:
     """
     keep = graph.opens_year <= year
     tail, head = graph.tail[keep], graph.head[keep]
-    time_h = (graph.run_time_h + graph.border_time_h)[keep]
+    costs = edge_costs(graph)
+    time_h = (costs.run_time_h + costs.border_time_h)[keep]
     indptr = np.zeros(graph.n_states + 1, dtype=np.int32)
     np.cumsum(np.bincount(tail, minlength=graph.n_states), out=indptr[1:])
     matrix = csr_matrix((time_h, head.astype(np.int32), indptr), shape=(graph.n_states, graph.n_states))

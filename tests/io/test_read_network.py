@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from corridors import DataError, compile_graph, read_network
+from corridors.costs import edge_costs
 from corridors.model import Mode, Status
 
 
@@ -79,7 +80,9 @@ def test_compiled_graph_is_cached_and_freed_with_its_network(tiny_path):
 def test_compiled_arrays_are_read_only(tiny):
     graph = compile_graph(tiny)
     with pytest.raises(ValueError):
-        graph.run_time_h[0] = 1.0
+        graph.distance_km[0] = 1.0
+    with pytest.raises(ValueError):
+        edge_costs(graph).run_time_h[0] = 1.0
 
 
 def test_geometry_for_an_unknown_link_names_the_region_file_it_is_in(tiny_path, tmp_path):

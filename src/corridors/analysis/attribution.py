@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from corridors.costs import edge_costs
 from corridors.graph import MultimodalGraph
 from corridors.routing.result import BorderStep, Route, TransferStep
 
@@ -31,6 +32,7 @@ def country_shares(route: Route, graph: MultimodalGraph) -> dict[str, CountrySha
     tkm: dict[str, float] = defaultdict(float)
     usd: dict[str, float] = defaultdict(float)
     mass, teu = route.cargo.mass_t, route.cargo.teu_equivalent
+    run_cost_usd = edge_costs(graph).run_cost_usd
     for leg in route.legs:
         for link_id in leg.link_ids:
             link = net.link_by_id[link_id]
@@ -38,7 +40,7 @@ def country_shares(route: Route, graph: MultimodalGraph) -> dict[str, CountrySha
             countries = net.link_countries(link)
             for country in countries:
                 tkm[country] += link.distance_km * mass / len(countries)
-                usd[country] += float(graph.run_cost_usd[edge]) * teu / len(countries)
+                usd[country] += float(run_cost_usd[edge]) * teu / len(countries)
     for step in route.steps:
         if isinstance(step, BorderStep):
             for country in (step.from_country, step.to_country):

@@ -4,8 +4,8 @@ Each node takes part in one or more *layers*: ``road``, ``sea``, ``ferry``, ``iw
 ``rail`` layer per gauge (1520 and 1435 mm are different layers). Each (node, layer) has two
 states: *arrival* (where links end) and *departure* (where links start). Edges are of four kinds:
 
-- ``LINK``: departure -> arrival along a link (both directions unless one-way), carrying its
-  running time, cost and CO2e and, if it crosses a border, the border's dwell time and fee;
+- ``LINK``: departure -> arrival along a link (both directions unless one-way), and across
+  the link's border crossing if it has one;
 - ``THROUGH``: arrival -> departure in the same layer at no cost (staying on the train or truck);
 - ``TRANSFER``: arrival -> departure between two modes at a node that handles both;
 - ``GAUGE_CHANGE``: arrival -> departure between the 1520 and 1435 mm rail layers at a
@@ -16,11 +16,11 @@ most once per node: it cannot chain rail -> road -> rail to dodge a gauge-change
 
 Compilation has two steps. The *topology* (states and edges, sorted by tail into forward-star
 arrays, with crosswalks back to links and nodes) depends only on which links join which nodes by
-which mode and gauge. The *attributes* (time, cost, CO2e, status per edge) are computed from the
-links, borders and parameters with numpy gathers. A network that differs from another only in
-attributes (a scenario that closes a border or re-costs a mode) reuses the other's topology:
-``compile_graph(changed, reuse=base_graph)``. Per-edge cost is per TEU-equivalent and line-haul
-CO2e per tonne, so a query scales them to its cargo without recompiling.
+which mode and gauge. The *attributes* (km, border, status, opening year, season, mode per
+edge) are gathered from the links and borders with numpy. A network that differs from another
+only in attributes (a scenario that closes a border or re-costs a mode) reuses the other's
+topology: ``compile_graph(changed, reuse=base_graph)``. Time, money and CO2e per edge are the
+costing layer's (:func:`corridors.costs.edge_costs`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from corridors.model import Mode, Network, Status
 from corridors.model.seasons import ALL_YEAR, months_mask
 
 STATUSES = list(Status)
-MODES = list(Mode)
 NEVER = 9999
 """``opens_year`` of an edge that no year makes available (closed, disputed, or no date)."""
 _WORSE = [Status.OPERATIONAL, Status.UNDER_CONSTRUCTION, Status.PLANNED, Status.DISPUTED, Status.CLOSED]
@@ -87,26 +86,18 @@ class MultimodalGraph:
 
     Edge arrays (length ``n_edges``, sorted by tail) come from the topology (``tail``, ``head``,
     ``kind``, ``link`` index into ``network.links`` or -1, ``forward``) and from the attributes:
-    ``border`` index into ``network.borders`` (-1); ``distance_km``; ``run_time_h`` and
-    ``run_cost_usd`` (per TEU-eq) of the link or transfer; ``border_time_h`` and
-    ``border_cost_usd`` (per TEU-eq); ``co2e_kg_per_t`` (line haul, per tonne carried) and
-    ``co2e_kg_per_teu`` (terminals); ``status`` (the worse of link and border, as indices into
+    ``border`` index into ``network.borders`` (-1); ``distance_km``; ``status`` (the worse of
+    link and border, as indices into
     ``list(Status)``) and ``opens_year``, the first year the edge can be used (0: always;
     ``NEVER``: closed, disputed or undated); ``open_months``, the 12-bit mask of the months the
     edge can be used in (bit ``m - 1`` for month ``m``; a link's navigation season, else all
-    year); ``mode`` (index into ``list(Mode)``; -1 otherwise).
+    year); ``mode`` (the code of :data:`corridors.model.MODES`; -1 otherwise).
     """
 
     network: Network
     topology: Topology
     border: np.ndarray
     distance_km: np.ndarray
-    run_time_h: np.ndarray
-    run_cost_usd: np.ndarray
-    border_time_h: np.ndarray
-    border_cost_usd: np.ndarray
-    co2e_kg_per_t: np.ndarray
-    co2e_kg_per_teu: np.ndarray
     status: np.ndarray
     opens_year: np.ndarray
     open_months: np.ndarray
@@ -326,7 +317,7 @@ def _topology(network: Network, signature: tuple) -> Topology:
     state_layer = np.repeat(key_layer, 2).astype(np.int16)
     transfer_modes = np.full((len(tail), 2), -1, dtype=np.int8)
     is_transfer = kind == EdgeKind.TRANSFER
-    layer_modes = np.asarray([MODES.index(l.mode) for l in layers] or [0], dtype=np.int8)
+    layer_modes = np.asarray([l.mode.code for l in layers] or [0], dtype=np.int8)
     transfer_modes[is_transfer, 0] = layer_modes[state_layer[tail[is_transfer]]]
     transfer_modes[is_transfer, 1] = layer_modes[state_layer[head[is_transfer]]]
     link_edge_ptr, link_edge = _csr_groups(np.where(link >= 0, link, len(network.links)), len(network.links) + 1)
@@ -353,16 +344,13 @@ def _available_from(status: Status, opens_year: int | None) -> int:
 
 
 def _attributes(network: Network, topo: Topology) -> MultimodalGraph:
-    params = network.parameters
     links = network.links
     n_links = len(links)
     border_index = {(b.id, b.mode): i for i, b in enumerate(network.borders)}
 
     # per link (vectorisable data gathered once)
     distance = np.fromiter((l.distance_km for l in links), float, n_links)
-    mode_code = np.fromiter((MODES.index(l.mode) for l in links), np.int8, n_links)
-    wait = np.fromiter((l.wait_h for l in links), float, n_links)
-    intensity = np.asarray([params.modes[m].co2e_g_per_tkm for m in MODES])[mode_code] if n_links else np.zeros(0)
+    mode_code = np.fromiter((l.mode.code for l in links), np.int8, n_links)
     link_border = np.fromiter((border_index[(l.border, l.mode)] if l.border else -1 for l in links), np.int32, n_links)
     statuses, opens = [], []
     for link, b in zip(links, link_border):
@@ -373,10 +361,6 @@ def _attributes(network: Network, topo: Topology) -> MultimodalGraph:
             status = max(status, crossing.status, key=_WORSE.index)
         statuses.append(STATUSES.index(status))
         opens.append(year)
-    run_time = np.fromiter((params.running_time_h(l) for l in links), float, n_links) + wait
-    run_cost = np.fromiter((params.line_haul_cost_usd(l) for l in links), float, n_links)
-    b_dwell = np.asarray([b.dwell_h for b in network.borders] + [0.0])[link_border]
-    b_fee = np.asarray([b.fee_usd for b in network.borders] + [0.0])[link_border]
     seasons = np.fromiter((months_mask(l.open_months) for l in links), np.int16, n_links)
 
     # gather to edges
@@ -386,32 +370,6 @@ def _attributes(network: Network, topo: Topology) -> MultimodalGraph:
     def gather(per_link: np.ndarray, other, dtype=float) -> np.ndarray:
         values = per_link[li] if n_links else np.zeros(len(li), dtype=dtype)
         return np.where(is_link, values, other).astype(dtype)
-
-    e_run_time = gather(run_time, 0.0)
-    e_run_cost = gather(run_cost, 0.0)
-    co2_teu = np.zeros(len(li))
-    # transfers: time, cost, terminal CO2e per mode pair
-    is_transfer = topo.kind == EdgeKind.TRANSFER
-    if is_transfer.any():
-        table = {}
-        for t in params.transfers:
-            a, b = sorted(MODES.index(m) for m in t.modes)
-            table[(a, b)] = (t.time_h, t.cost_usd_per_teu, t.co2e_kg_per_teu)
-        pairs = np.sort(topo.transfer_modes[is_transfer], axis=1)
-        values = np.asarray([table[(int(a), int(b))] for a, b in pairs])
-        e_run_time[is_transfer], e_run_cost[is_transfer], co2_teu[is_transfer] = values.T
-    is_gauge = topo.kind == EdgeKind.GAUGE_CHANGE
-    if is_gauge.any():
-        nodes = network.nodes
-        per_node_time = np.asarray([
-            n.gauge_change_time_h if n.gauge_change_time_h is not None else params.gauge_change_time_h for n in nodes
-        ])
-        per_node_cost = np.asarray([
-            n.gauge_change_cost_usd if n.gauge_change_cost_usd is not None else params.gauge_change_cost_usd_per_teu
-            for n in nodes
-        ])
-        at = topo.state_node[topo.tail[is_gauge]]
-        e_run_time[is_gauge], e_run_cost[is_gauge] = per_node_time[at], per_node_cost[at]
 
     operational = STATUSES.index(Status.OPERATIONAL)
     node_index = {node.id: i for i, node in enumerate(network.nodes)}
@@ -427,12 +385,6 @@ def _attributes(network: Network, topo: Topology) -> MultimodalGraph:
         topology=topo,
         border=_readonly(gather(link_border, -1, np.int32)),
         distance_km=_readonly(gather(distance, 0.0)),
-        run_time_h=_readonly(e_run_time),
-        run_cost_usd=_readonly(e_run_cost),
-        border_time_h=_readonly(gather(b_dwell, 0.0)),
-        border_cost_usd=_readonly(gather(b_fee, 0.0)),
-        co2e_kg_per_t=_readonly(gather(distance * intensity / 1000.0, 0.0)),
-        co2e_kg_per_teu=_readonly(co2_teu),
         status=_readonly(gather(np.asarray(statuses, dtype=np.int8), operational, np.int8)),
         opens_year=_readonly(gather(np.asarray(opens, dtype=np.int16), 0, np.int16)),
         open_months=_readonly(gather(seasons, ALL_YEAR, np.int16)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from corridors.costs import edge_costs
 from corridors.graph import EdgeKind, MultimodalGraph
 from corridors.model import CargoUnit, Link, Node, Status
 from corridors.routing.result import BorderStep, Leg, Route, Step, TransferKind, TransferStep
@@ -30,6 +31,10 @@ class _OpenLeg:
     geometry: list[tuple[float, float]] = field(default_factory=list)
 
 
+def _p90(hours: float) -> float | None:
+    return None if hours != hours else float(hours)  # NaN: not published
+
+
 def build_route(
     graph: MultimodalGraph,
     edges: list[int],
@@ -46,6 +51,7 @@ def build_route(
     """Assemble the steps of a route from its edges (see :class:`Route` for units)."""
     net = graph.network
     params = net.parameters
+    costs = edge_costs(graph)
     steps: list[Step] = []
     leg: _OpenLeg | None = None
     km = 0.0
@@ -87,9 +93,9 @@ def build_route(
                 kind=TransferKind.GAUGE_CHANGE if gauge else TransferKind.TRANSFER,
                 from_mode=a.mode, to_mode=b.mode, from_gauge_mm=a.gauge_mm or None, to_gauge_mm=b.gauge_mm or None,
                 at_km=km,
-                time_h=float(graph.run_time_h[e]),
-                cost_usd=float(graph.run_cost_usd[e]) * cargo.teu_equivalent,
-                co2e_kg=float(graph.co2e_kg_per_teu[e]) * cargo.teu_equivalent,
+                time_h=float(costs.run_time_h[e]),
+                cost_usd=float(costs.run_cost_usd[e]) * cargo.teu_equivalent,
+                co2e_kg=float(costs.co2e_kg_per_teu[e]) * cargo.teu_equivalent,
                 source_ids=tuple(sources), lon=tail_node.lon, lat=tail_node.lat,
             ))
             continue
@@ -109,9 +115,9 @@ def build_route(
             countries.reverse()
         leg.last = head_node
         leg.distance_km += link.distance_km
-        leg.time_h += float(graph.run_time_h[e])
-        leg.cost_usd += float(graph.run_cost_usd[e]) * cargo.teu_equivalent
-        leg.co2e_kg += float(graph.co2e_kg_per_t[e]) * cargo.mass_t
+        leg.time_h += float(costs.run_time_h[e])
+        leg.cost_usd += float(costs.run_cost_usd[e]) * cargo.teu_equivalent
+        leg.co2e_kg += float(costs.co2e_kg_per_t[e]) * cargo.mass_t
         leg.countries += countries
         leg.link_ids.append(link.id)
         leg.corridors += link.corridors
@@ -136,8 +142,8 @@ def build_route(
             steps.append(BorderStep(
                 border_id=crossing.id, name=crossing.name, mode=crossing.mode,
                 from_country=tail_node.country, to_country=to_country, at_km=steps_km,
-                time_h=float(graph.border_time_h[e]), time_p90_h=crossing.dwell_p90_h,
-                cost_usd=float(graph.border_cost_usd[e]) * cargo.teu_equivalent,
+                time_h=float(costs.border_time_h[e]), time_p90_h=_p90(costs.dwell_p90_h[graph.border[e]]),
+                cost_usd=float(costs.border_cost_usd[e]) * cargo.teu_equivalent,
                 status=crossing.status, link_id=link.id, source_ids=crossing.source_ids,
                 lon=post.lon, lat=post.lat,
             ))

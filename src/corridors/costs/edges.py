@@ -1,0 +1,109 @@
+"""Per-edge time, money and CO2e of a compiled atlas graph."""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+
+from corridors.costs.elements import border_dwell_h, border_fee_usd, link_cost_usd, link_running_time_h, transfer_costs
+from corridors.costs.objectives import CostArrays
+from corridors.graph import EdgeKind, MultimodalGraph
+
+
+@dataclass(frozen=True, eq=False)
+class EdgeCosts:
+    """Figures of every edge of a :class:`~corridors.graph.MultimodalGraph` (read-only arrays):
+    ``run_time_h`` and ``run_cost_usd`` (per TEU-equivalent) of the link, transfer or gauge
+    change, scheduled waits included; ``border_time_h`` and ``border_cost_usd`` (per
+    TEU-equivalent) of the border crossed; ``co2e_kg_per_t`` (line haul, per tonne carried) and
+    ``co2e_kg_per_teu`` (terminals). Per border crossing (``network.borders``): ``dwell_p90_h``
+    (NaN where unpublished)."""
+
+    run_time_h: np.ndarray
+    run_cost_usd: np.ndarray
+    border_time_h: np.ndarray
+    border_cost_usd: np.ndarray
+    co2e_kg_per_t: np.ndarray
+    co2e_kg_per_teu: np.ndarray
+    dwell_p90_h: np.ndarray
+
+    def arrays(self, distance_km: np.ndarray) -> CostArrays:
+        """What an objective reads: time and money with borders included."""
+        return CostArrays(self.run_time_h + self.border_time_h, self.run_cost_usd + self.border_cost_usd,
+                          self.co2e_kg_per_t, self.co2e_kg_per_teu, distance_km)
+
+
+_CACHE: weakref.WeakKeyDictionary[MultimodalGraph, EdgeCosts] = weakref.WeakKeyDictionary()
+
+
+def edge_costs(graph: MultimodalGraph) -> EdgeCosts:
+    """The :class:`EdgeCosts` of ``graph`` under its network's parameters (computed once per graph).
+
+    Links run at :func:`~corridors.costs.link_running_time_h` plus their scheduled wait and cost
+    :func:`~corridors.costs.link_cost_usd`; a link that crosses a border adds the crossing's dwell
+    and fee; transfers take their mode pair's parameters, gauge changes their node's figures or
+    the network's defaults. CO2e is the mode's intensity x km per tonne on links, the transfer's
+    terminal CO2e per TEU on transfers.
+    """
+    found = _CACHE.get(graph)
+    if found is None:
+        found = _CACHE[graph] = _compute(graph)
+    return found
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+def _compute(graph: MultimodalGraph) -> EdgeCosts:
+    network = graph.network
+    params = network.parameters
+    links, borders = network.links, network.borders
+    n_links, n = len(links), graph.n_edges
+    topo = graph.topology
+
+    run_time = np.fromiter((link_running_time_h(params, l) + l.wait_h for l in links), float, n_links)
+    run_cost = np.fromiter((link_cost_usd(params, l) for l in links), float, n_links)
+    intensity = np.fromiter((params.modes[l.mode].co2e_g_per_tkm for l in links), float, n_links)
+    dwell = np.asarray([border_dwell_h(b)[0] for b in borders] + [0.0])
+    p90 = np.asarray([np.nan if (d := border_dwell_h(b)[1]) is None else d for b in borders], dtype=float)
+    fee = np.asarray([border_fee_usd(b) for b in borders] + [0.0])
+
+    is_link = topo.link >= 0
+    li = np.where(is_link, topo.link, 0)
+
+    def gather(per_link: np.ndarray) -> np.ndarray:
+        return np.where(is_link, per_link[li], 0.0) if n_links else np.zeros(n)
+
+    e_time, e_cost = gather(run_time), gather(run_cost)
+    co2_teu = np.zeros(n)
+    is_transfer = topo.kind == EdgeKind.TRANSFER
+    if is_transfer.any():
+        table = {}
+        for t in params.transfers:
+            a, b = sorted(m.code for m in t.modes)
+            table[(a, b)] = transfer_costs(t)
+        pairs = np.sort(topo.transfer_modes[is_transfer], axis=1)
+        values = np.asarray([table[(int(a), int(b))] for a, b in pairs])
+        e_time[is_transfer], e_cost[is_transfer], co2_teu[is_transfer] = values.T
+    is_gauge = topo.kind == EdgeKind.GAUGE_CHANGE
+    if is_gauge.any():
+        nodes = network.nodes
+        node_time = np.asarray([params.gauge_change_time_h if x.gauge_change_time_h is None else x.gauge_change_time_h
+                                for x in nodes])
+        node_cost = np.asarray([params.gauge_change_cost_usd_per_teu if x.gauge_change_cost_usd is None
+                                else x.gauge_change_cost_usd for x in nodes])
+        at = topo.state_node[topo.tail[is_gauge]]
+        e_time[is_gauge], e_cost[is_gauge] = node_time[at], node_cost[at]
+    return EdgeCosts(
+        run_time_h=_readonly(e_time),
+        run_cost_usd=_readonly(e_cost),
+        border_time_h=_readonly(dwell[graph.border]),
+        border_cost_usd=_readonly(fee[graph.border]),
+        co2e_kg_per_t=_readonly(gather(np.asarray([l.distance_km for l in links], dtype=float) * intensity / 1000.0)),
+        co2e_kg_per_teu=_readonly(co2_teu),
+        dwell_p90_h=_readonly(p90),
+    )

@@ -1,0 +1,114 @@
+"""Objectives: what a router minimises, as a function of per-element cost arrays.
+
+An objective takes the cost arrays of some elements (atlas edges or world arcs), the cargo of
+one shipment and the prices of time and carbon, and returns one weight per element. The five
+built-ins are registered here; :func:`register_objective` adds another (e.g. volume-delay costs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from corridors.errors import InvalidOptionError
+from corridors.model import CargoUnit
+
+TIE_BREAK = 1e-9
+"""Weight of the time term added to the distance and CO2e objectives: it breaks ties between
+paths equal in km or kg (transfers are 0 km) in favour of the faster, and changes nothing else."""
+
+
+@dataclass(frozen=True)
+class CostArrays:
+    """Per-element figures an objective reads: ``time_h`` (hours, borders included),
+    ``cost_usd_per_teu`` (USD per TEU-equivalent, fees included), ``co2e_kg_per_t`` (line haul,
+    per tonne), ``co2e_kg_per_teu`` (terminals, per TEU-equivalent), ``distance_km``."""
+
+    time_h: np.ndarray
+    cost_usd_per_teu: np.ndarray
+    co2e_kg_per_t: np.ndarray
+    co2e_kg_per_teu: np.ndarray
+    distance_km: np.ndarray
+
+
+@dataclass(frozen=True)
+class Prices:
+    """Money values of time (USD per TEU-hour) and carbon (USD per tonne CO2e)."""
+
+    value_of_time_usd_per_teu_h: float
+    carbon_price_usd_per_t: float
+
+
+ObjectiveFunction = Callable[[CostArrays, CargoUnit, Prices], np.ndarray]
+_REGISTRY: dict[str, ObjectiveFunction] = {}
+
+
+def register_objective(name: str, function: ObjectiveFunction) -> None:
+    """Make ``function(costs, cargo, prices) -> weights`` available as objective ``name``."""
+    _REGISTRY[name] = function
+
+
+def objective_names() -> tuple[str, ...]:
+    """Names of the registered objectives."""
+    return tuple(_REGISTRY)
+
+
+def objective_weights(name: str, costs: CostArrays, cargo: CargoUnit, prices: Prices) -> np.ndarray:
+    """Weight of every element for objective ``name`` and one shipment of ``cargo`` (float64).
+
+    >>> c = CostArrays(*(np.array([2.0]),) * 3, np.array([0.0]), np.array([100.0]))
+    >>> cargo = CargoUnit("teu", 1.0, 10.0)
+    >>> float(objective_weights("generalized", c, cargo, Prices(1.0, 50.0))[0])  # 2 + 1 x 2 + 50 x 20 / 1000
+    5.0
+    """
+    try:
+        function = _REGISTRY[name]
+    except KeyError:
+        raise InvalidOptionError(f"unknown objective {name!r}; choose one of: {', '.join(_REGISTRY)}") from None
+    return function(costs, cargo, prices)
+
+
+def _time(c: CostArrays) -> np.ndarray:
+    return np.asarray(c.time_h, dtype=np.float64)
+
+
+def _money(c: CostArrays, cargo: CargoUnit) -> np.ndarray:
+    return np.asarray(c.cost_usd_per_teu, dtype=np.float64) * cargo.teu_equivalent
+
+
+def _co2e_kg(c: CostArrays, cargo: CargoUnit) -> np.ndarray:
+    return (np.asarray(c.co2e_kg_per_t, dtype=np.float64) * cargo.mass_t
+            + np.asarray(c.co2e_kg_per_teu, dtype=np.float64) * cargo.teu_equivalent)
+
+
+def _distance(c: CostArrays, cargo: CargoUnit, prices: Prices) -> np.ndarray:
+    """Kilometres, ties broken by time."""
+    return np.asarray(c.distance_km, dtype=np.float64) + TIE_BREAK * _time(c)
+
+
+def _hours(c: CostArrays, cargo: CargoUnit, prices: Prices) -> np.ndarray:
+    """Hours."""
+    return _time(c).copy()
+
+
+def _usd(c: CostArrays, cargo: CargoUnit, prices: Prices) -> np.ndarray:
+    """USD for the shipment."""
+    return _money(c, cargo)
+
+
+def _co2(c: CostArrays, cargo: CargoUnit, prices: Prices) -> np.ndarray:
+    """kg CO2e for the shipment, ties broken by time."""
+    return _co2e_kg(c, cargo) + TIE_BREAK * _time(c)
+
+
+def _generalized(c: CostArrays, cargo: CargoUnit, prices: Prices) -> np.ndarray:
+    """USD + value of time x TEU-equivalents x hours + carbon price x t CO2e."""
+    return (_money(c, cargo) + prices.value_of_time_usd_per_teu_h * cargo.teu_equivalent * _time(c)
+            + prices.carbon_price_usd_per_t * _co2e_kg(c, cargo) / 1000.0)
+
+
+for _name, _function in (("time", _hours), ("cost", _usd), ("co2", _co2), ("distance", _distance),
+                         ("generalized", _generalized)):
+    register_objective(_name, _function)
