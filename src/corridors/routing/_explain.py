@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 from corridors.graph import MultimodalGraph
 from corridors.model import Status
 from corridors.model.seasons import describe
-from corridors.routing import _kernel
 
 if TYPE_CHECKING:
-    from corridors.routing.router import _Query
+    from corridors.routing.prepare import PreparedRoute
 
 _RULE_NAMES = {
     "year": "links and borders that are closed or not open in the network year",
@@ -49,13 +48,13 @@ def _element_status(graph: MultimodalGraph, edge: int, year: int) -> str | None:
     return "; ".join(parts) or None
 
 
-def _violations(query: _Query, rule: str, edges: list[int]) -> list[str]:
+def _violations(query: PreparedRoute, rule: str, edges) -> list[str]:
     """What the relaxed path ``edges`` does that ``rule`` forbids, one phrase per element or group."""
     graph = query.graph
     found: list[str] = []
     groups: dict[str, list[str]] = {}
     for e in edges:
-        if query.masks[rule][e] or graph.link[e] < 0:
+        if query.query.masks[rule][e] or graph.link[e] < 0:
             continue
         link = graph.network.links[graph.link[e]]
         if rule == "year":
@@ -82,7 +81,7 @@ def _violations(query: _Query, rule: str, edges: list[int]) -> list[str]:
     return found
 
 
-def _rule_name(query: _Query, rule: str) -> str:
+def _rule_name(query: PreparedRoute, rule: str) -> str:
     if rule.startswith("policy:"):
         name = rule.split(":", 1)[1]
         source = next((r.source for r in query.options.rules if r.name == name), "")
@@ -92,22 +91,17 @@ def _rule_name(query: _Query, rule: str) -> str:
     return _RULE_NAMES[rule]
 
 
-def explain_no_route(query: _Query) -> list[str]:
+def explain_no_route(query: PreparedRoute) -> list[str]:
     """Reasons, one per blocking rule, that no route satisfies ``query``."""
-    rules = list(query.masks)
-    reasons: list[str] = []
-    for rule in rules:
-        found = query.solve(_kernel.masked(query.weights, query.masks, skip=[rule]))
-        if found is None:
-            continue
-        violations = _violations(query, rule, found[1])
-        reasons.append(
-            f"blocked by {_rule_name(query, rule)}; the best path ignoring that uses: "
-            + "; ".join(violations[:6])
-        )
+    rules = list(query.query.masks)
+    reasons = [
+        f"blocked by {_rule_name(query, rule)}; the best path ignoring that uses: "
+        + "; ".join(_violations(query, rule, found[1])[:6])
+        for rule, found in query.query.blocking_rules()
+    ]
     if reasons:
         return reasons
-    found = query.solve(_kernel.masked(query.weights, query.masks, skip=rules))
+    found = query.query.relax(*rules).path()
     if found is not None:
         parts = []
         for rule in rules:
@@ -116,7 +110,7 @@ def explain_no_route(query: _Query) -> list[str]:
                 parts.append(f"{_rule_name(query, rule)}: " + "; ".join(violations[:4]))
         return ["no single rule is to blame; together they block every path. The best path without them needs: "
                 + " | ".join(parts)]
-    if query.waypoints:
+    if query.query.waypoints:
         return ["the places cannot be joined through the required via points in this order, even ignoring every rule"]
     return [
         "no link in the data joins them at all, in any year or status: "

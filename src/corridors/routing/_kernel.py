@@ -1,7 +1,7 @@
-"""Private array kernels of the router: edge weights, rule masks, multi-stage Dijkstra.
+"""Private array kernels of the atlas router: rule masks and multi-stage Dijkstra.
 
 Shortest paths run on scipy's compiled Dijkstra over the graph's CSR arrays; a query builds only
-a weight vector (O(edges), numpy) and never recompiles the graph.
+a weight vector (O(edges), numpy, :mod:`corridors.costs`) and never recompiles the graph.
 """
 
 from __future__ import annotations
@@ -14,69 +14,14 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from corridors.graph import MultimodalGraph
-from corridors.model import CargoUnit, Mode
+from corridors.model import MODES, Mode
 from corridors.model.seasons import open_in
 
-MODES = list(Mode)
-
-
-TIE_BREAK = 1e-9
-"""Weight of the time term added to the distance and CO2e objectives: it breaks ties between
-paths equal in km or kg (transfers are 0 km) in favour of the faster, and changes nothing else."""
-
-
-def objective_weights(
-    objective: str,
-    cargo: CargoUnit,
-    *,
-    time_h: np.ndarray,
-    cost_usd_per_teu: np.ndarray,
-    co2e_kg_per_t: np.ndarray,
-    co2e_kg_per_teu: np.ndarray,
-    distance_km: np.ndarray,
-    value_of_time_usd_per_teu_h: float,
-    carbon_price_usd_per_t: float,
-) -> np.ndarray:
-    """Weight of every element (edge or arc, given as arrays) for an objective and one shipment
-    of ``cargo``: hours, USD, kg CO2e, km, or the generalised cost in USD (cost + value of time
-    + carbon price)."""
-    time_h = np.asarray(time_h, dtype=np.float64)
-    if objective == "distance":
-        return np.asarray(distance_km, dtype=np.float64) + TIE_BREAK * time_h
-    if objective == "time":
-        return time_h.copy()
-    cost = np.asarray(cost_usd_per_teu, dtype=np.float64) * cargo.teu_equivalent
-    co2e_kg = (np.asarray(co2e_kg_per_t, dtype=np.float64) * cargo.mass_t
-               + np.asarray(co2e_kg_per_teu, dtype=np.float64) * cargo.teu_equivalent)
-    if objective == "cost":
-        return cost
-    if objective == "co2":
-        return co2e_kg + TIE_BREAK * time_h
-    return cost + value_of_time_usd_per_teu_h * cargo.teu_equivalent * time_h + carbon_price_usd_per_t * co2e_kg / 1000.0
-
-
-def edge_weights(
-    graph: MultimodalGraph,
-    objective: str,
-    cargo: CargoUnit,
-    *,
-    value_of_time_usd_per_teu_h: float,
-    carbon_price_usd_per_t: float,
-) -> np.ndarray:
-    """Weight of every edge of an atlas graph for an objective (:func:`objective_weights`)."""
-    return objective_weights(
-        objective, cargo, time_h=graph.run_time_h + graph.border_time_h,
-        cost_usd_per_teu=graph.run_cost_usd + graph.border_cost_usd, co2e_kg_per_t=graph.co2e_kg_per_t,
-        co2e_kg_per_teu=graph.co2e_kg_per_teu, distance_km=graph.distance_km,
-        value_of_time_usd_per_teu_h=value_of_time_usd_per_teu_h, carbon_price_usd_per_t=carbon_price_usd_per_t,
-    )
-
-
 def mode_mask(mode: np.ndarray, modes: frozenset[Mode]) -> np.ndarray:
-    """True where an element's mode index (into ``list(Mode)``; -1 for transfers, which the
-    layers they join already gate) is one of ``modes``."""
+    """True where an element's mode code (:data:`corridors.model.MODES`; -1 for transfers, which
+    the layers they join already gate) is one of ``modes``."""
     allowed = np.zeros(len(MODES) + 1, dtype=bool)
-    allowed[[MODES.index(Mode(m)) for m in modes]] = True
+    allowed[[Mode(m).code for m in modes]] = True
     allowed[-1] = True
     return allowed[mode]
 
@@ -149,6 +94,24 @@ def _search(graph: MultimodalGraph, weights: np.ndarray, seeds: Mapping[int, flo
     matrix = csr_matrix((data, indices, indptr), shape=(n + 1, n + 1))
     dist, pred = dijkstra(matrix, directed=True, indices=n, return_predecessors=True)
     return dist[:n], pred[:n]
+
+
+def tree(graph: MultimodalGraph, weights: np.ndarray, origin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least weight from any ``origin`` state to every state, and each state's predecessor
+    (-1 at the origins; the virtual source's index never appears)."""
+    dist, pred = _search(graph, weights, {int(s): 0.0 for s in origin})
+    return dist, np.where(pred == graph.n_states, -1, pred)
+
+
+def walk_back(graph: MultimodalGraph, weights: np.ndarray, pred: np.ndarray, target: int) -> list[int]:
+    """The edges of the tree path to ``target`` (see :func:`tree`), in travel order."""
+    edges: list[int] = []
+    state = target
+    while (u := int(pred[state])) >= 0:
+        edges.append(_best_edge(graph, weights, u, state))
+        state = u
+    edges.reverse()
+    return edges
 
 
 def _best_edge(graph: MultimodalGraph, weights: np.ndarray, u: int, v: int) -> int:
