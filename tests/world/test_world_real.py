@@ -50,7 +50,7 @@ def test_sampled_world_queries_agree_with_plain_dijkstra(router):
     sources = rng.choice(world.n_nodes, 3, replace=False)
     targets = rng.choice(world.n_nodes, 40, replace=False)
     expected = dijkstra(graph, directed=True, indices=sources)[:, targets]
-    got = router._metric(options).matrix(sources, targets)
+    got = router.query(options).solver.metric.matrix(sources, targets)
     reachable = np.isfinite(expected)
     assert reachable.any()
     assert np.array_equal(np.isfinite(got), reachable)

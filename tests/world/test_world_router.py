@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from scipy.sparse.csgraph import dijkstra
 
+from corridors.costs import CrossingRule
 from corridors.errors import NoRouteError, UnknownPlaceError
 from corridors.geo import haversine_km
 from corridors.geo.countries import country_names
@@ -92,7 +93,7 @@ def test_router_is_exact_against_dijkstra(world, engine, tmp_path):
     ok = np.isfinite(weights)
     graph = min_csr(world.tail[ok], world.head[ok], weights[ok], world.n_nodes)
     expected = dijkstra(graph, directed=True)
-    metric = router._metric(options)
+    metric = router.query(options).solver.metric
     got = metric.matrix(np.arange(world.n_nodes), np.arange(world.n_nodes))
     assert np.allclose(np.nan_to_num(got, posinf=-1), np.nan_to_num(expected, posinf=-1), atol=1e-6)
 
@@ -121,7 +122,7 @@ def test_atlas_place_to_a_port_over_land_and_sea(world, tmp_path):
     # the route's hours and USD (rebuilt step by step) against the raw figures of the path's arcs
     options = WorldOptions(objective="distance", closed_chokepoints=frozenset())
     o, d = router.endpoint("p", "origin"), router.endpoint("Kport", "destination")
-    _, arcs = router._best_path(router._metric(options), o, d)
+    _, arcs = router.query(options).between(o.nodes, d.nodes).path()
     assert r.time_h == pytest.approx(float(world.time_h[arcs].sum()), rel=1e-5)
     assert r.cost_usd == pytest.approx(float(world.cost_usd[arcs].sum()), rel=1e-5)
     # the legs' km, summed from the arcs, against the router's own least distance (1 m grid)
@@ -281,7 +282,7 @@ def test_the_shipped_crossing_rules_cite_known_sources_and_name_each_country_onc
     assert multimodal.crossing_rule(rules, "rail", "DE", "PL").dwell_h == 0.5
     assert multimodal.crossing_rule(rules, "rail", "KZ", "KG").dwell_h == 2.0
     road = rules["default_crossing"]["road"]
-    assert multimodal.crossing_rule(rules, "road", "KZ", "KG") == multimodal.CrossingRule(
+    assert multimodal.crossing_rule(rules, "road", "KZ", "KG") == CrossingRule(
         road["dwell_h"], road["fee_usd"], tuple(road["source_ids"]), "default")
     assert multimodal.crossing_rule(rules, "rail", "BY", "PL").dwell_h == 40.6  # EAEU to EU: a customs border
 

@@ -17,19 +17,17 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corridors.model import CargoUnit, Mode, ModeParameters, Status
+from corridors.costs import crossing_rule
+from corridors.model import MODES, CargoUnit, Mode, ModeParameters, Status
 from corridors.routing._build import build_route
 from corridors.routing.options import cargo_unit
 from corridors.routing.result import BorderStep, Leg, Route, Step, TransferKind, TransferStep
 from corridors.world.graphs import SphereIndex
-from corridors.world.multimodal import LAYER_SOURCES, MODES, ArcKind, WorldGraph, crossing_rule
-
-if TYPE_CHECKING:
-    from corridors.world.router import WorldOptions
+from corridors.world.multimodal import LAYER_SOURCES, ArcKind, WorldGraph
+from corridors.world.options import WorldOptions
 
 LAYER_NAMES = ("rail", "road", "sea", "atlas")
 """Layer names by the world graph's ``layer`` code."""
@@ -170,8 +168,13 @@ class _RunFigures:
     runs: their steps are named by the atlas)."""
 
     mode: list[int]
-    """Index into ``MODES``."""
+    """Code of :data:`corridors.model.MODES`."""
     distance_km: list[float]
+    time_h: list[float]
+    """Running time of the run's arcs, border dwell excluded (it is the border step's)."""
+    cost_usd: list[float]
+    """Per TEU-equivalent, border fees excluded."""
+    co2e_kg_per_t: list[float]
     first: list[int]
     """World node a run starts at; ``last`` the one it ends at."""
     last: list[int]
@@ -194,6 +197,9 @@ def _run_figures(world: WorldGraph, runs: _Runs, namer: Namer, lonlat_table: np.
     return _RunFigures(
         mode=world.mode[arcs[start]].tolist(),
         distance_km=_run_sums(world.distance_km[arcs], start),
+        time_h=_run_sums(world.time_h[arcs] - world.border_time_h[arcs], start),
+        cost_usd=_run_sums(world.cost_usd[arcs] - world.border_cost_usd[arcs], start),
+        co2e_kg_per_t=_run_sums(world.co2e_kg_per_t[arcs], start),
         first=first.tolist(),
         last=last.tolist(),
         first_name=first_name,
@@ -291,11 +297,10 @@ class WorldRouteBuilder:
         return found
 
     def _leg(self, figures: _RunFigures, r: int, km: float, cargo: CargoUnit) -> Leg:
-        """The leg of run ``r``, starting at ``km``: figures from the mode's parameters."""
+        """The leg of run ``r``, starting at ``km``: the sums of the arcs it runs on."""
         mode = figures.mode[r]
-        name, mp = self._modes[mode]
         dist = figures.distance_km[r]
-        time_h, cost_usd, co2e_kg_per_t = mp.line_haul(dist)
+        time_h, cost_usd, co2e_kg_per_t = figures.time_h[r], figures.cost_usd[r], figures.co2e_kg_per_t[r]
         return Leg(
             mode=MODES[mode], from_id=f"world:{figures.first[r]}", to_id=f"world:{figures.last[r]}",
             from_name=figures.first_name[r], to_name=figures.last_name[r], start_km=km, distance_km=dist,
@@ -305,8 +310,8 @@ class WorldRouteBuilder:
         )
 
     def _border(self, arc: int, cargo: CargoUnit) -> BorderStep:
-        """A default crossing on a base border arc, at km 0: its rule's dwell and fee, and a gauge
-        change where the two countries' rail gauges differ."""
+        """A default crossing on a base border arc, at km 0: the arc's border time and cost (its
+        rule's dwell and fee, and a gauge change where the two countries' rail gauges differ)."""
         w = self.world
         mode = self._modes[int(w.mode[arc])][0]
         a, b = int(w.border_from[arc]), int(w.border_to[arc])
@@ -318,8 +323,8 @@ class WorldRouteBuilder:
         return BorderStep(
             border_id="", name=f"{w.countries[a]}-{w.countries[b]} {mode} crossing ({rule.label})", mode=Mode(mode),
             from_country=w.countries[a], to_country=w.countries[b], at_km=0.0,
-            time_h=rule.dwell_h + (params.gauge_change_time_h if gauge_change else 0.0), time_p90_h=None,
-            cost_usd=(rule.fee_usd + (params.gauge_change_cost_usd_per_teu if gauge_change else 0.0)) * cargo.teu_equivalent,
+            time_h=float(w.border_time_h[arc]), time_p90_h=None,
+            cost_usd=float(w.border_cost_usd[arc]) * cargo.teu_equivalent,
             status=Status.OPERATIONAL, link_id="", source_ids=tuple(dict.fromkeys(ids)),
             lon=float(w.lon[node]), lat=float(w.lat[node]),
         )

@@ -7,6 +7,7 @@ chokepoint's polygons (lon/lat degrees); an edge in no polygon gets -1.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -42,6 +43,10 @@ class Chokepoint:
     basin: bool = False
     open_months: tuple[int, ...] = ()
     """Its navigation season (``open_months: "4-11"`` in the file); empty: all year."""
+    countries: tuple[str, ...] = ()
+    """ISO codes of the countries whose territory the passage runs through (the Suez Canal:
+    EG): a route that avoids one of them does not use the passage. Empty for straits between
+    states and open seas."""
 
 
 FLAGS = ("closed_by_default", "inland_waterway", "basin")
@@ -84,16 +89,20 @@ def _parse(entry: Any, where: str, problems: list[Problem], file: str) -> Chokep
     except ValueError as err:
         bad(f"open_months: {err}")
         season = ()
+    countries = entry.get("countries") or []
+    if not isinstance(countries, list) or not all(isinstance(c, str) and re.fullmatch(r"[A-Z]{2}", c) for c in countries):
+        bad(f"countries must be a list of ISO 3166-1 alpha-2 codes, found {countries!r}")
+        countries = []
     sources = tuple(dict(s) for s in entry["sources"] or [])
     if not sources or any("title" not in s for s in sources):
         bad("sources must be a non-empty list of entries with a title")
-    known = {"id", "name", "description", "polygons", "geometry", "sources", "open_months", *FLAGS}
+    known = {"id", "name", "description", "polygons", "geometry", "sources", "open_months", "countries", *FLAGS}
     return Chokepoint(
         id=str(entry["id"]), name=str(entry["name"]), description=" ".join(str(entry["description"]).split()),
         polygons=tuple(rings), geometry_kind=str(geometry.get("kind")),
         geometry_reasoning=" ".join(str(geometry.get("reasoning", "")).split()),
         sources=sources, extra={k: v for k, v in entry.items() if k not in known},
-        open_months=season, **{flag: entry.get(flag) is True for flag in FLAGS},
+        open_months=season, countries=tuple(countries), **{flag: entry.get(flag) is True for flag in FLAGS},
     )
 
 

@@ -30,6 +30,7 @@ from importlib.resources import files
 import numpy as np
 import yaml
 
+from corridors.costs import CostArrays, crossing_rule, edge_costs, line_haul, transfer_costs
 from corridors.graph import compile_graph
 from corridors.graph.compile import MultimodalGraph
 from corridors.model import Mode, ModeParameters, Network
@@ -39,7 +40,6 @@ from corridors.world.graphs import SphereIndex, fill_from_neighbours
 from corridors.world.layers import BaseLayer
 from corridors.world.marnet import Ports
 
-MODES = list(Mode)
 LAYER_MODE = {"rail": Mode.RAIL, "road": Mode.ROAD, "sea": Mode.SEA}
 LAYER_SOURCES = {"rail": "osm-scgraph-rail", "road": "osm-scgraph-road", "sea": "searoute-marnet"}
 """Source id of each base layer (rows of the atlas's sources.csv), cited by legs that run on it."""
@@ -56,8 +56,10 @@ class ArcKind(IntEnum):
 @dataclass(frozen=True, eq=False)
 class WorldGraph:
     """Arrays of the world graph (see the module docstring). Per arc: ``tail``, ``head``, ``kind``,
-    ``mode`` (index into ``list(Mode)``, -1 for transfers), ``distance_km``, ``time_h``,
-    ``cost_usd`` (per TEU-equivalent), ``co2e_kg_per_t``, ``co2e_kg_per_teu``, ``opens_year``
+    ``mode`` (code of :data:`corridors.model.MODES`, -1 for transfers), ``distance_km``, ``time_h``
+    and ``cost_usd`` (per TEU-equivalent; border dwell, fees and gauge changes included),
+    ``border_time_h`` and ``border_cost_usd`` (the part of those at a border: an atlas crossing's
+    or a default crossing's, with its gauge change), ``co2e_kg_per_t``, ``co2e_kg_per_teu``, ``opens_year``
     (first year usable), ``open_months`` (12-bit mask of the months usable: an atlas link's or a
     chokepoint's navigation season), ``chokepoint`` (index into ``chokepoints``, -1), ``atlas_edge`` (index
     into ``atlas_graph``'s edges, -1), ``border_from``/``border_to`` (country codes of a base
@@ -85,6 +87,8 @@ class WorldGraph:
     distance_km: np.ndarray
     time_h: np.ndarray
     cost_usd: np.ndarray
+    border_time_h: np.ndarray
+    border_cost_usd: np.ndarray
     co2e_kg_per_t: np.ndarray
     co2e_kg_per_teu: np.ndarray
     opens_year: np.ndarray
@@ -94,6 +98,8 @@ class WorldGraph:
     border_from: np.ndarray
     border_to: np.ndarray
     chokepoint_bits: np.ndarray
+    chokepoint_countries: tuple[tuple[str, ...], ...]
+    """Per chokepoint, the countries whose territory it runs through (avoiding one closes it)."""
     country_gauge_mm: np.ndarray
     """Main-line rail gauge of each of ``countries`` (``crossing_rules["rail_gauge_mm"]``)."""
     crossing_rules: Mapping
@@ -108,6 +114,11 @@ class WorldGraph:
         return len(self.lon)
 
     @property
+    def cost_arrays(self) -> CostArrays:
+        """The arcs' figures as objectives read them."""
+        return CostArrays(self.time_h, self.cost_usd, self.co2e_kg_per_t, self.co2e_kg_per_teu, self.distance_km)
+
+    @property
     def n_arcs(self) -> int:
         return len(self.tail)
 
@@ -119,39 +130,14 @@ class WorldGraph:
 
 def _line_values(mode: Mode, mp: ModeParameters, km: np.ndarray) -> dict[str, np.ndarray | int]:
     """Arc fields of running ``km`` in ``mode`` at its default speed, cost and CO2e."""
-    time_h, cost_usd, co2e_kg_per_t = mp.line_haul(km)
-    return dict(mode=MODES.index(mode), distance_km=km, time_h=time_h, cost_usd=cost_usd, co2e_kg_per_t=co2e_kg_per_t)
+    time_h, cost_usd, co2e_kg_per_t = line_haul(mp, km)
+    return dict(mode=mode.code, distance_km=km, time_h=time_h, cost_usd=cost_usd, co2e_kg_per_t=co2e_kg_per_t)
 
 
 def load_crossing_rules() -> dict:
     """``data/world/crossings.yaml``: default crossings, gauges by country, snap radii."""
     text = files("corridors.data").joinpath("world", "crossings.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
-
-
-@dataclass(frozen=True)
-class CrossingRule:
-    """What a default crossing of the base layers costs beyond running: ``dwell_h`` (hours),
-    ``fee_usd`` (per TEU-equivalent), the ``source_ids`` behind them, and a ``label`` for the
-    border step ("default", or "inside the EU customs union")."""
-
-    dwell_h: float
-    fee_usd: float
-    source_ids: tuple[str, ...]
-    label: str
-
-
-def crossing_rule(rules: Mapping, mode: str, country_a: str, country_b: str) -> CrossingRule:
-    """The default crossing of ``mode`` ("rail" or "road") between two countries under ``rules``
-    (``data/world/crossings.yaml``): a customs union's both belong to, if it sets the mode, else
-    the ``default_crossing``."""
-    for union in rules.get("customs_unions", ()):
-        if mode in union and country_a in union["members"] and country_b in union["members"]:
-            figures = union[mode]
-            return CrossingRule(float(figures["dwell_h"]), float(figures["fee_usd"]), tuple(union["source_ids"]),
-                                f"inside the {union['name']}")
-    figures = rules["default_crossing"][mode]
-    return CrossingRule(float(figures["dwell_h"]), float(figures["fee_usd"]), tuple(figures["source_ids"]), "default")
 
 
 def rule_source_ids() -> frozenset[str]:
@@ -177,7 +163,8 @@ def rule_source_ids() -> frozenset[str]:
 class _Arcs:
     """Accumulates arc arrays chunk by chunk."""
 
-    FIELDS = ("tail", "head", "kind", "mode", "distance_km", "time_h", "cost_usd", "co2e_kg_per_t",
+    FIELDS = ("tail", "head", "kind", "mode", "distance_km", "time_h", "cost_usd", "border_time_h", "border_cost_usd",
+              "co2e_kg_per_t",
               "co2e_kg_per_teu", "opens_year", "open_months", "chokepoint", "atlas_edge", "border_from", "border_to")
     DTYPES = {"tail": np.int32, "head": np.int32, "kind": np.int8, "mode": np.int8, "opens_year": np.int16,
               "open_months": np.int16, "chokepoint": np.int16, "atlas_edge": np.int32, "border_from": np.int16,
@@ -188,7 +175,8 @@ class _Arcs:
 
     def add(self, tail, head, kind, **values) -> None:
         n = len(tail)
-        defaults = {"mode": -1, "distance_km": 0.0, "time_h": 0.0, "cost_usd": 0.0, "co2e_kg_per_t": 0.0,
+        defaults = {"mode": -1, "distance_km": 0.0, "time_h": 0.0, "cost_usd": 0.0, "border_time_h": 0.0,
+                    "border_cost_usd": 0.0, "co2e_kg_per_t": 0.0,
                     "co2e_kg_per_teu": 0.0, "opens_year": 0, "open_months": ALL_YEAR, "chokepoint": -1, "atlas_edge": -1,
                     "border_from": -1, "border_to": -1}
         self.chunks["tail"].append(np.asarray(tail))
@@ -323,20 +311,23 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
             rule = crossing_rule(rules, name, countries[pair_a], countries[pair_b])
             pair = default & (ct == pair_a) & (ch == pair_b)
             dwell[pair], fee[pair] = rule.dwell_h, rule.fee_usd
-        time_h, cost = values["time_h"][default] + dwell[default], values["cost_usd"][default] + fee[default]
+        border_time, border_cost = dwell[default], fee[default]
         if mode is Mode.RAIL:
             change = gauge_of[ct[default]] != gauge_of[ch[default]]
-            time_h = time_h + change * params.gauge_change_time_h
-            cost = cost + change * params.gauge_change_cost_usd_per_teu
+            border_time = border_time + change * params.gauge_change_time_h
+            border_cost = border_cost + change * params.gauge_change_cost_usd_per_teu
         arcs.add(tail[default], head[default], ArcKind.BORDER, mode=values["mode"], distance_km=km[default],
-                 time_h=time_h, cost_usd=cost, co2e_kg_per_t=values["co2e_kg_per_t"][default],
+                 time_h=values["time_h"][default] + border_time, cost_usd=values["cost_usd"][default] + border_cost,
+                 border_time_h=border_time, border_cost_usd=border_cost, co2e_kg_per_t=values["co2e_kg_per_t"][default],
                  border_from=ct[default], border_to=ch[default])
 
     oa = offsets["atlas"]
+    costs = edge_costs(graph)
     arcs.add(graph.tail.astype(np.int64) + oa, graph.head.astype(np.int64) + oa, ArcKind.ATLAS,
-             mode=graph.mode, distance_km=graph.distance_km, time_h=graph.run_time_h + graph.border_time_h,
-             cost_usd=graph.run_cost_usd + graph.border_cost_usd, co2e_kg_per_t=graph.co2e_kg_per_t,
-             co2e_kg_per_teu=graph.co2e_kg_per_teu, opens_year=graph.opens_year, open_months=graph.open_months,
+             mode=graph.mode, distance_km=graph.distance_km, time_h=costs.run_time_h + costs.border_time_h,
+             cost_usd=costs.run_cost_usd + costs.border_cost_usd, border_time_h=costs.border_time_h,
+             border_cost_usd=costs.border_cost_usd, co2e_kg_per_t=costs.co2e_kg_per_t,
+             co2e_kg_per_teu=costs.co2e_kg_per_teu, opens_year=graph.opens_year, open_months=graph.open_months,
              atlas_edge=np.arange(graph.n_edges))
 
     snap = rules["snap_km"]
@@ -369,7 +360,8 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
             near, km = SphereIndex(layer.lon, layer.lat).nearest(ports.lon, ports.lat, rules["port_land_km"])
             ok = valid & (near >= 0)
             sea, land = sea_nodes[ok] + offsets["sea"], near[ok] + offsets[name]
-            values = dict(time_h=transfer.time_h, cost_usd=transfer.cost_usd_per_teu, co2e_kg_per_teu=transfer.co2e_kg_per_teu)
+            time_h, cost_usd, co2e_kg_per_teu = transfer_costs(transfer)
+            values = dict(time_h=time_h, cost_usd=cost_usd, co2e_kg_per_teu=co2e_kg_per_teu)
             arcs.add(sea, land, ArcKind.PORT, **values)
             arcs.add(land, sea, ArcKind.PORT, **values)
 
@@ -386,5 +378,6 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
         atlas_graph=graph, layers=dict(layers), ports=ports, offsets=offsets, countries=tuple(countries),
         chokepoints=tuple(chokepoint_ids), lon=lon, lat=lat, country=country,
         layer=np.concatenate(layer_id), ref=np.concatenate(ref), chokepoint_bits=bits,
+        chokepoint_countries=tuple(c.countries if c is not None else () for c in sea_chokepoints),
         country_gauge_mm=gauge_of, crossing_rules=rules, **data,
     )

@@ -12,9 +12,8 @@ import calendar
 import dataclasses
 import hashlib
 import re
-from collections import OrderedDict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,60 +21,29 @@ import numpy as np
 from corridors.errors import InvalidOptionError, NoRouteError, UnknownPlaceError
 from corridors.geo import haversine_km
 from corridors.io.disk_cache import cache_key, cache_root, prune, read_folder, write_folder
-from corridors.model import LAST_YEAR, Mode
-from corridors.model.seasons import check_month, open_in
-from corridors.routing._kernel import mode_mask, objective_weights
+from corridors.caching import BoundedCache
+from corridors.costs import Prices, objective_weights
+from corridors.model import LAST_YEAR, MODES, Mode
+from corridors.model.seasons import open_in
+from corridors.routing._kernel import mode_mask
 from corridors.routing.fast import build_router
 from corridors.routing.fast.cch import TOPOLOGY_FORMAT
-from corridors.routing.options import OBJECTIVES, RouteOptions, cargo_unit
+from corridors.routing.alternatives import OVERLAP_LIMIT, check_k, penalty_alternatives
+from corridors.routing.options import cargo_unit
 from corridors.routing.places import resolve_place
 from corridors.routing.result import Route
-from corridors.routing.router import OVERLAP_LIMIT, PENALTY, ROUNDS_PER_ALTERNATIVE
+from corridors.routing.query import Path as QueryPath
+from corridors.routing.query import PreparedQuery
 from corridors.world._build import WorldRouteBuilder
 from corridors.world.chokepoints import flagged
 from corridors.world.graphs import SphereIndex
-from corridors.world.multimodal import MODES, WorldGraph, load_crossing_rules
+from corridors.world.multimodal import ArcKind, WorldGraph, load_crossing_rules
+from corridors.world.options import WorldOptions, closed_by_default
 
-
-def _closed_by_default() -> frozenset[str]:
-    """Chokepoints closed unless asked (``closed_by_default`` in chokepoints.yaml: the Arctic)."""
-    return flagged("closed_by_default")
 
 _COORDS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
-
-
-@dataclass(frozen=True)
-class WorldOptions:
-    """Objective and rules of a world route. ``closed_chokepoints`` are ids of
-    ``data/world/chokepoints.yaml`` (by default those it marks ``closed_by_default``: the Arctic)."""
-
-    objective: str = "generalized"
-    cargo: str = "teu"
-    year: int | None = None
-    month: int | None = None
-    modes: frozenset[Mode] | None = None
-    avoid_countries: frozenset[str] = frozenset()
-    closed_chokepoints: frozenset[str] = field(default_factory=_closed_by_default)
-    value_of_time_usd_per_teu_h: float | None = None
-    carbon_price_usd_per_t: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.objective not in OBJECTIVES:
-            raise InvalidOptionError(f"unknown objective {self.objective!r}; choose one of: {', '.join(OBJECTIVES)}")
-        if self.month is not None:
-            check_month(self.month)
-
-    @classmethod
-    def from_route_options(cls, options: RouteOptions, close: Iterable[str] = ()) -> WorldOptions:
-        """The world-route options for atlas route ``options`` (already under any scenario: see
-        :func:`~corridors.scenarios.scenario_options`), with the chokepoints closed by default
-        and ``close`` closed. Via, avoid and flow rules have no world counterpart yet."""
-        return cls(
-            objective=options.objective, cargo=options.cargo, year=options.year, month=options.month, modes=options.modes,
-            avoid_countries=options.avoid_countries, closed_chokepoints=_closed_by_default() | frozenset(close),
-            value_of_time_usd_per_teu_h=options.value_of_time_usd_per_teu_h,
-            carbon_price_usd_per_t=options.carbon_price_usd_per_t,
-        )
+KEPT_METRICS = 8
+"""Customised metrics (prepared queries) a world router keeps, one per set of options."""
 
 
 @dataclass(frozen=True)
@@ -101,12 +69,56 @@ class _Point:
     lat: float
 
 
+class WorldEngine:
+    """Answers a :class:`PreparedQuery` on the world graph: each weight vector is a
+    customisation of the router's metric-independent preprocessing (a CCH, or scipy)."""
+
+    def __init__(self, base, world: WorldGraph) -> None:
+        self.base = base
+        self.n_edges = world.n_arcs
+
+    def solver(self, weights: np.ndarray) -> WorldSolver:
+        metric = self.base.sibling()
+        metric.customize(weights)
+        return WorldSolver(metric)
+
+
+class WorldSolver:
+    """Paths and matrices on one customised world metric."""
+
+    def __init__(self, metric) -> None:
+        self.metric = metric
+
+    def path(self, origins: np.ndarray, destinations: np.ndarray, waypoints=()) -> QueryPath | None:
+        """The least path from any origin node to any destination node, or None. One query when
+        both ends are single nodes, else a small matrix picks the pair first."""
+        if waypoints:
+            raise InvalidOptionError("world routes take no via points (yet)")
+        if len(origins) == 1 and len(destinations) == 1:
+            value, arcs = self.metric.path(int(origins[0]), int(destinations[0]))
+        else:
+            distances = self.metric.matrix(origins, destinations)
+            i, j = np.unravel_index(np.argmin(distances), distances.shape)
+            if not np.isfinite(distances[i, j]):
+                return None
+            value, arcs = self.metric.path(int(origins[i]), int(destinations[j]))
+        return (float(value), np.asarray(arcs, dtype=np.int64)) if np.isfinite(value) else None
+
+    def matrix(self, origins, destinations) -> np.ndarray:
+        """Least value from each origin node set to each destination node set."""
+        flat_o = np.concatenate([np.asarray(o, dtype=np.int64) for o in origins])
+        flat_d = np.concatenate([np.asarray(d, dtype=np.int64) for d in destinations])
+        full = self.metric.matrix(flat_o, flat_d)
+        rows = np.minimum.reduceat(full, np.cumsum([0, *map(len, origins[:-1])]), axis=0)
+        return np.minimum.reduceat(rows, np.cumsum([0, *map(len, destinations[:-1])]), axis=1)
+
+
 class WorldRouter:
     """Routes on a :class:`WorldGraph`; see the module docstring."""
 
     def __init__(self, world: WorldGraph, *, engine: str = "auto", cache_dir: str | Path | None = None) -> None:
         self.world = world
-        self._metrics: OrderedDict[WorldOptions, object] = OrderedDict()
+        self._queries: BoundedCache[WorldOptions, PreparedQuery] = BoundedCache(KEPT_METRICS)
         self._builder: WorldRouteBuilder | None = None
         self._coordinate_snap_km: Mapping[str, float] = world.crossing_rules["coordinate_snap_km"]
         self._trees: dict = {}
@@ -136,9 +148,19 @@ class WorldRouter:
                 pass  # the router works; the next one builds again
         return router
 
-    # weights ------------------------------------------------------------------------------------
+    # prepared queries ---------------------------------------------------------------------------
+    def query(self, options: WorldOptions) -> PreparedQuery:
+        """The prepared query of ``options`` (objective weights and named rules over the world's
+        arcs), customised on first use and kept for the :data:`KEPT_METRICS` options used last."""
+        return self._queries.get_or_make(options, lambda: PreparedQuery(
+            WorldEngine(self._base, self.world), self._objective(options), self.rules(options)))
+
     def weights(self, options: WorldOptions) -> np.ndarray:
-        """Weight of every arc for ``options``; ``inf`` where a rule forbids the arc.
+        """Weight of every arc for ``options``; ``inf`` where a rule forbids the arc."""
+        return self.query(options).effective
+
+    def _objective(self, options: WorldOptions) -> np.ndarray:
+        """The objective's weight of every arc (:func:`corridors.costs.objective_weights`).
 
         The engines round weights to ``resolution`` (1 m, 3.6 s, 0.001 USD or 1 g), far above
         the objectives' tie-break by time; so a step that takes time but would round to nothing
@@ -149,42 +171,50 @@ class WorldRouter:
         w = self.world
         params = w.atlas.parameters
         vot, carbon = options.value_of_time_usd_per_teu_h, options.carbon_price_usd_per_t
-        weight = objective_weights(
-            options.objective, cargo_unit(params, options.cargo), time_h=w.time_h, cost_usd_per_teu=w.cost_usd,
-            co2e_kg_per_t=w.co2e_kg_per_t, co2e_kg_per_teu=w.co2e_kg_per_teu, distance_km=w.distance_km,
-            value_of_time_usd_per_teu_h=params.value_of_time_usd_per_teu_h if vot is None else vot,
-            carbon_price_usd_per_t=params.carbon_price_usd_per_t if carbon is None else carbon,
-        )
+        prices = Prices(params.value_of_time_usd_per_teu_h if vot is None else vot,
+                        params.carbon_price_usd_per_t if carbon is None else carbon)
+        weight = objective_weights(options.objective, w.cost_arrays, cargo_unit(params, options.cargo), prices)
         unit = self._base.resolution
-        weight = np.where((weight < unit / 2) & (w.time_h > 0), unit, weight)
-        ok = w.opens_year <= (options.year or w.atlas.as_of_year)
-        if options.month is not None:
-            ok &= open_in(w.open_months, options.month)
-        unknown = sorted(set(options.closed_chokepoints) - set(w.chokepoints) - _closed_by_default())
+        return np.where((weight < unit / 2) & (w.time_h > 0), unit, weight)
+
+    def rules(self, options: WorldOptions) -> dict[str, np.ndarray]:
+        """One boolean array per rule of ``options``, True where an arc obeys it: ``year``,
+        ``season`` (with a month), ``chokepoints`` (closed ones), ``modes`` and ``countries`` (an
+        arc touches no avoided country: at its ends, on an atlas link's ``via_countries``, or in
+        a passage through the country's territory)."""
+        w = self.world
+        unknown = sorted(set(options.closed_chokepoints) - set(w.chokepoints) - closed_by_default())
         if unknown and w.chokepoints:
             raise InvalidOptionError(f"unknown chokepoint(s) {', '.join(unknown)}; known: {', '.join(w.chokepoints)}")
+        masks = {"year": w.opens_year <= (options.year or w.atlas.as_of_year)}
+        if options.month is not None:
+            masks["season"] = open_in(w.open_months, options.month)
         closed = sum(1 << w.chokepoints.index(name) for name in options.closed_chokepoints if name in w.chokepoints)
         if closed:
-            ok &= (w.chokepoint_bits & closed) == 0
+            masks["chokepoints"] = (w.chokepoint_bits & closed) == 0
         if options.modes is not None:
-            ok &= mode_mask(w.mode, options.modes)
-        for code in options.avoid_countries:
-            if code in w.countries:
-                c = w.countries.index(code)
-                ok &= (w.country[w.tail] != c) & (w.country[w.head] != c)
-        return np.where(ok, weight, np.inf)
+            masks["modes"] = mode_mask(w.mode, options.modes)
+        if options.avoid_countries:
+            ok = np.ones(w.n_arcs, dtype=bool)
+            for code in options.avoid_countries:
+                ok &= ~self.country_arcs(code)
+            masks["countries"] = ok
+        return masks
 
-    def _metric(self, options: WorldOptions):
-        key = options  # frozen, so hashable: equal options share a customisation
-        metric = self._metrics.get(key)
-        if metric is None:
-            metric = self._base.sibling()
-            metric.customize(self.weights(options))
-            self._metrics[key] = metric
-            while len(self._metrics) > 8:
-                self._metrics.popitem(last=False)
-        self._metrics.move_to_end(key)
-        return metric
+    def country_arcs(self, code: str) -> np.ndarray:
+        """True for arcs that touch country ``code``: an end node there, an atlas edge that
+        touches it (``via_countries`` included), or a passage through its territory."""
+        w = self.world
+        touches = np.zeros(w.n_arcs, dtype=bool)
+        if code in w.countries:
+            c = w.countries.index(code)
+            touches |= (w.country[w.tail] == c) | (w.country[w.head] == c)
+        atlas = np.flatnonzero(w.atlas_edge >= 0)
+        touches[atlas] |= w.atlas_graph.country_edge_mask(code)[w.atlas_edge[atlas]]
+        bits = sum(1 << k for k, countries in enumerate(w.chokepoint_countries) if code in countries)
+        if bits:
+            touches |= (w.chokepoint_bits & bits) != 0
+        return touches
 
     # places -------------------------------------------------------------------------------------
     def _index(self, layer: str) -> SphereIndex:
@@ -263,52 +293,38 @@ class WorldRouter:
         return [_Endpoint(p.label, np.asarray(n), np.asarray(d)) for p, n, d in zip(points, nodes, snaps)]
 
     # routing ------------------------------------------------------------------------------------
+    def _endpoint_query(self, origin: str, destination: str, options: WorldOptions | None
+                        ) -> tuple[PreparedQuery, _Endpoint, _Endpoint]:
+        o, d = self.endpoints(origin, destination)
+        query = self.query(options or WorldOptions())
+        return query.between(o.nodes, d.nodes), o, d
+
     def route(self, origin: str, destination: str, options: WorldOptions | None = None) -> Route:
         """The best route between two places anywhere the layers reach."""
         options = options or WorldOptions()
-        o, d = self.endpoints(origin, destination)
-        value, arcs = self._best_path(self._metric(options), o, d)
-        if not np.isfinite(value):
-            raise NoRouteError(o.label, d.label, self._explain(o, d, options))
-        return self._build(arcs, options, o, d, value)
+        query, o, d = self._endpoint_query(origin, destination, options)
+        found = query.path()
+        if found is None:
+            raise NoRouteError(o.label, d.label, self._explain(query, options))
+        return self._build(found[1], options, o, d, found[0])
 
-    @staticmethod
-    def _best_path(metric, o: _Endpoint, d: _Endpoint) -> tuple[float, np.ndarray]:
-        """The least path from any origin node to any destination node: ``(inf, [])`` if none.
-        One query when both ends are single nodes, else a small matrix picks the pair first."""
-        if len(o.nodes) == 1 and len(d.nodes) == 1:
-            return metric.path(int(o.nodes[0]), int(d.nodes[0]))
-        distances = metric.matrix(o.nodes, d.nodes)
-        i, j = np.unravel_index(np.argmin(distances), distances.shape)
-        if not np.isfinite(distances[i, j]):
-            return float("inf"), np.empty(0, dtype=np.int64)
-        return metric.path(int(o.nodes[i]), int(d.nodes[j]))
-
-    def _explain(self, o: _Endpoint, d: _Endpoint, options: WorldOptions) -> list[str]:
-        """Which rule blocks every path: relax each in turn and say what the relaxed route uses."""
+    def _explain(self, query: PreparedQuery, options: WorldOptions) -> list[str]:
+        """Which rule blocks every path: relax each in turn and say what the relaxed route uses.
+        Relaxed customisations are not kept: they would evict useful ones."""
         w = self.world
-        relaxations = [
-            ("the allowed modes", dataclasses.replace(options, modes=None)),
-            ("the closed chokepoints (" + ", ".join(sorted(options.closed_chokepoints)) + ")",
-             dataclasses.replace(options, closed_chokepoints=frozenset())),
-            ("the avoided countries", dataclasses.replace(options, avoid_countries=frozenset())),
-            ("the network year", dataclasses.replace(options, year=LAST_YEAR)),
-        ]
-        if options.month is not None:
-            relaxations.append((f"the navigation seasons (in {calendar.month_name[options.month]})",
-                                dataclasses.replace(options, month=None)))
-        reasons, scratch = [], self._base.sibling()  # relaxed metrics are not kept: they would evict useful ones
-        for rule, relaxed in relaxations:
-            if relaxed == options:
-                continue
-            scratch.customize(self.weights(relaxed))
-            value, arcs = self._best_path(scratch, o, d)
-            if not np.isfinite(value):
-                continue
+        names = {
+            "modes": "the allowed modes",
+            "chokepoints": "the closed chokepoints (" + ", ".join(sorted(options.closed_chokepoints)) + ")",
+            "countries": "the avoided countries",
+            "year": "the network year",
+            "season": f"the navigation seasons (in {calendar.month_name[options.month or 1]})",
+        }
+        reasons = []
+        for rule, (_, arcs) in query.blocking_rules():
             modes = sorted(MODES[m].value for m in np.unique(w.mode[arcs]).tolist() if m >= 0)
             bits = int(np.bitwise_or.reduce(w.chokepoint_bits[arcs])) if len(arcs) else 0
             passages = [c for k, c in enumerate(w.chokepoints) if bits >> k & 1]
-            reasons.append(f"blocked by {rule}; without that rule the best path uses {', '.join(modes)}"
+            reasons.append(f"blocked by {names[rule]}; without that rule the best path uses {', '.join(modes)}"
                            + (f" and passes {', '.join(passages)}" if passages else ""))
         return reasons or ["the world layers do not join these places at all (no path in any mode, year or closure)"]
 
@@ -329,53 +345,49 @@ class WorldRouter:
         bits = int(np.bitwise_or.reduce(w.chokepoint_bits[arcs])) if len(arcs) else 0
         for basin in flagged("basin") & set(w.chokepoints):  # implied by its passages: not a corridor
             bits &= ~(1 << w.chokepoints.index(basin))
-        land = arcs[(w.mode[arcs] == MODES.index(Mode.RAIL)) | (w.mode[arcs] == MODES.index(Mode.ROAD))]
+        land = arcs[(w.mode[arcs] == Mode.RAIL.code) | (w.mode[arcs] == Mode.ROAD.code)]
         countries = {w.countries[c] for c in np.unique(w.country[w.head[land]]).tolist() if c >= 0}
         return frozenset({f"chokepoints:{bits}", *countries})
 
     def alternative_routes(self, origin: str, destination: str, k: int = 3, options: WorldOptions | None = None) -> list[Route]:
-        """Up to ``k`` materially different routes, best first: each route found makes its arcs
-        ``PENALTY`` times dearer in a fresh customisation, and a candidate is kept only if it
-        passes another set of chokepoints or land countries than every route kept and shares at
-        most ``OVERLAP_LIMIT`` of its km with each. Figures are unpenalised."""
-        if k < 1:
-            raise InvalidOptionError(f"alternatives must be 1 or more, got {k}")
+        """Up to ``k`` materially different routes, best first (:func:`~corridors.routing.alternatives.penalty_alternatives`):
+        each route found makes its arcs dearer in a fresh customisation, and a candidate is kept
+        only if it passes another set of chokepoints or land countries than every route kept
+        (else the passages it shares are made dearer too) and shares at most ``OVERLAP_LIMIT`` of
+        its km with each. Figures are unpenalised."""
+        check_k(k)
         options = options or WorldOptions()
-        o, d = self.endpoints(origin, destination)
-        value, first = self._best_path(self._metric(options), o, d)
-        if not np.isfinite(value):
-            raise NoRouteError(o.label, d.label, self._explain(o, d, options))
-        routes = [self._build(first, options, o, d, value)]
+        query, o, d = self._endpoint_query(origin, destination, options)
+        found = query.path()
+        if found is None:
+            raise NoRouteError(o.label, d.label, self._explain(query, options))
+        value, first = found
         if not len(first):  # origin and destination meet: nothing to vary
-            return routes
-        source, target = int(self.world.tail[first[0]]), int(self.world.head[first[-1]])
-        weights = self.weights(options)
-        kept, signatures = [first], [self._signature(first)]
-        penalised, last = weights.copy(), first
-        scratch = self._base.sibling()
-        km = self.world.distance_km.astype(np.float64)
-        for _ in range(ROUNDS_PER_ALTERNATIVE * k):
-            if len(kept) >= k:
-                break
-            penalised[last] *= PENALTY
-            scratch.customize(penalised)
-            _, arcs = scratch.path(source, target)
-            if not len(arcs):
-                break
-            last = arcs
-            total = km[arcs].sum() or 1.0
+            return [self._build(first, options, o, d, value)]
+        w = self.world
+        # the rounds run between the first route's own two ends
+        query = query.between(w.tail[first[:1]].astype(np.int64), w.head[first[-1:]].astype(np.int64))
+        km = w.distance_km.astype(np.float64)
+        signatures = [self._signature(first)]
+
+        def distinct(arcs: np.ndarray, kept: list[np.ndarray]) -> np.ndarray | None:
             signature = self._signature(arcs)
             if signature in signatures:  # the same corridor again: push away from its passages
-                bits = int(np.bitwise_or.reduce(self.world.chokepoint_bits[arcs]))
-                if bits:
-                    penalised[(self.world.chokepoint_bits & bits) != 0] *= PENALTY
-                continue
-            if all(
-                km[np.intersect1d(arcs, other)].sum() / total <= OVERLAP_LIMIT for other in kept
-            ):
-                kept.append(arcs)
+                bits = int(np.bitwise_or.reduce(w.chokepoint_bits[arcs]))
+                return np.flatnonzero((w.chokepoint_bits & bits) != 0) if bits else np.empty(0, np.int64)
+            if all(km[np.intersect1d(arcs, other)].sum() / (km[arcs].sum() or 1.0) <= OVERLAP_LIMIT for other in kept):
                 signatures.append(signature)
-                routes.append(self._build(arcs, options, o, d, float(np.where(np.isfinite(weights[arcs]), weights[arcs], 0).sum())))
+            return None
+
+        kept = penalty_alternatives(
+            query, first, k, penalised_edges=lambda arcs: arcs,
+            overlap=lambda arcs, other: km[np.intersect1d(arcs, other)].sum() / (km[arcs].sum() or 1.0),
+            distinct=distinct,
+        )
+        weights = query.weights
+        routes = [self._build(first, options, o, d, value)]
+        routes += [self._build(arcs, options, o, d, float(np.where(np.isfinite(weights[arcs]), weights[arcs], 0).sum()))
+                   for arcs in kept[1:]]
         return sorted(routes, key=lambda r: r.objective_value)
 
     def close(self) -> None:
