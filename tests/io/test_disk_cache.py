@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +63,20 @@ def test_a_failed_folder_write_leaves_the_old_entry_and_no_temporary(tmp_path: P
     assert read_folder(tmp_path, "e", key) == tmp_path / "e"
 
 
+def test_two_writers_of_one_entry_never_share_a_temporary_folder(tmp_path: Path) -> None:
+    """Another process writes the same entry while this one fills it: both complete, and the
+    entry left is whole and checks."""
+    key = cache_key()
+
+    def fill_while_another_writes(path: Path) -> None:
+        write_folder(tmp_path, "e", fill_two, key)
+        fill_two(path)
+
+    write_folder(tmp_path, "e", fill_while_another_writes, key)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e", "e.json"]
+    assert read_folder(tmp_path, "e", key) == tmp_path / "e"
+
+
 def test_prune_keeps_the_newest_entries_with_their_sidecars(tmp_path: Path) -> None:
     for age in range(4):  # cch-0 the newest; two folder entries, two array entries
         if age % 2:
@@ -72,6 +87,9 @@ def test_prune_keeps_the_newest_entries_with_their_sidecars(tmp_path: Path) -> N
         (tmp_path / f"cch-{age}.sha256").write_text("a sidecar of an older layout")
         os.utime(payload, (1e9 - age, 1e9 - age))
     (tmp_path / "cch-3.tmp").mkdir()  # being written by another process
+    crashed = tmp_path / "cch-0.5f3a.tmp"  # left by a writer that crashed two hours ago
+    crashed.mkdir()
+    os.utime(crashed, (time.time() - 7200, time.time() - 7200))
     (tmp_path / "other.json").write_text("{}")  # not of this kind
     assert prune(tmp_path, "cch-*", keep=2) == ["cch-2", "cch-3"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [

@@ -16,8 +16,9 @@ and its checksum equals the sidecar's; anything else (missing, stale, corrupt, u
 rebuilt, never trusted.
 
 Writes never expose half an entry: an npz goes to a temporary file renamed over the old one, a
-folder is filled under ``NAME.tmp/`` and renamed into place, and the sidecar is written last,
-atomically, so a reader finds a complete entry with its checksum or one that fails the check.
+folder is filled under a temporary ``NAME.<random>.tmp/`` of its own and renamed into place,
+and the sidecar is written last, atomically, so a reader finds a complete entry with its
+checksum or one that fails the check.
 :func:`prune` keeps the newest few entries of a kind. The cache knows nothing of what it holds:
 callers encode their objects to arrays and metadata, or write their folders, themselves.
 
@@ -32,6 +33,8 @@ import json
 import logging
 import os
 import shutil
+import time
+import uuid
 import zipfile
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
@@ -52,6 +55,8 @@ FORMAT_VERSION = 1
 """Bump when the npz layout or the sidecar's meaning changes."""
 _META = "__meta__"
 _TMP = ".tmp"
+STALE_TMP_S = 3600.0
+"""A temporary folder untouched this long (s) was left by a writer that crashed: prune deletes it."""
 
 
 def cache_root(cache_dir: Path | str | None = None) -> Path:
@@ -239,11 +244,11 @@ def read_folder(folder: Path, name: str, key: str) -> Path | str:
 
 
 def write_folder(folder: Path, name: str, fill: Callable[[Path], object], key: str) -> Path:
-    """Entry ``name`` as the folder that ``fill(path)`` writes its files into: filled under
-    ``NAME.tmp/``, renamed into place when complete, then checksummed in its sidecar. On any
-    error the temporary folder is removed and the error raised. Returns the entry's path."""
-    path, tmp = folder / name, folder / f"{name}{_TMP}"
-    shutil.rmtree(tmp, ignore_errors=True)
+    """Entry ``name`` as the folder that ``fill(path)`` writes its files into: filled under a
+    temporary folder of this writer's own (two processes building the same entry never share
+    one), renamed into place when complete, then checksummed in its sidecar. On any error the
+    temporary folder is removed and the error raised. Returns the entry's path."""
+    path, tmp = folder / name, folder / f"{name}.{uuid.uuid4().hex}{_TMP}"
     try:
         tmp.mkdir(parents=True)
         fill(tmp)
@@ -258,13 +263,25 @@ def write_folder(folder: Path, name: str, fill: Callable[[Path], object], key: s
     return path
 
 
+def _mtime(path: Path) -> float:
+    """When ``path`` was last written; ``inf`` (newest: left alone) if another process removed it."""
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
+
+
 def prune(folder: Path, pattern: str, keep: int) -> list[str]:
     """Delete all but the ``keep`` most recently written entries whose names match the glob
     ``pattern`` (``"cch-*"``), each with every ``NAME.*`` file beside it (its sidecar); entries
-    being written (``*.tmp``) are left alone. Returns the names deleted, newest first."""
+    being written (``*.tmp``) are left alone unless older than :data:`STALE_TMP_S`. Returns the
+    names deleted, newest first."""
+    for tmp in folder.glob(f"{pattern}{_TMP}"):
+        if tmp.is_dir() and time.time() - _mtime(tmp) > STALE_TMP_S:
+            shutil.rmtree(tmp, ignore_errors=True)
     entries = [p for p in folder.glob(pattern)
                if not p.name.endswith(_TMP) and (p.is_dir() or p.suffix == ".npz")]
-    entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    entries.sort(key=_mtime, reverse=True)
     deleted = []
     for old in entries[keep:]:
         name = old.name if old.is_dir() else old.stem
