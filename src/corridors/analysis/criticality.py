@@ -2,7 +2,8 @@
 
 Only elements on some lane's best route can hurt that lane when closed (a shortest path that
 does not use an element cannot get worse without it), so only those are tried, and only the
-lanes that use them are re-routed.
+lanes that use them are re-routed. Each lane is prepared once (places, weights, rules); closing
+an element adds one rule to its prepared query.
 """
 
 from __future__ import annotations
@@ -11,8 +12,13 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 
-from corridors.analysis.cases import Case, LaneResult, route_lane, route_lanes
+import numpy as np
+
+from corridors.analysis.cases import Case, LaneResult, route_lanes
 from corridors.analysis.lanes import Lane, shipments_per_year
+from corridors.errors import CorridorsError
+from corridors.routing.prepare import PreparedRoute, element_edges, prepare
+from corridors.routing.result import Route
 
 
 @dataclass(frozen=True)
@@ -48,18 +54,22 @@ def criticality(case: Case, lanes: list[Lane], *, progress=None) -> list[Critica
         for step in result.route.border_crossings:
             if step.border_id:
                 users[("border", step.border_id)].append(result)
+    prepared: dict[str, PreparedRoute] = {}
     ranked = []
     for done, ((kind, element), results) in enumerate(sorted(users.items()), 1):
-        closed = dataclasses.replace(case, options=dataclasses.replace(case.options, avoid=case.options.avoid + (element,)))
         cut, extra_cost, extra_time, per_year = [], 0.0, 0.0, 0.0
         for result in results:
-            after = route_lane(closed, result.lane)
-            if after.route is None:
-                cut.append(result.lane.id)
+            lane = result.lane
+            if lane.id not in prepared:
+                prepared[lane.id] = prepare(net, lane.origin, lane.destination,
+                                            dataclasses.replace(case.options, cargo=lane.cargo))
+            after = _without(prepared[lane.id], element)
+            if after is None:
+                cut.append(lane.id)
                 continue
-            extra_cost += after.route.cost_usd - result.route.cost_usd
-            extra_time += after.route.time_h - result.route.time_h
-            per_year += (after.route.cost_usd - result.route.cost_usd) * shipments_per_year(result.lane, result.route)
+            extra_cost += after.cost_usd - result.route.cost_usd
+            extra_time += after.time_h - result.route.time_h
+            per_year += (after.cost_usd - result.route.cost_usd) * shipments_per_year(lane, result.route)
         if kind == "link":
             name = element
         else:
@@ -70,3 +80,14 @@ def criticality(case: Case, lanes: list[Lane], *, progress=None) -> list[Critica
             progress(done, len(users))
     ranked.sort(key=lambda c: (-len(c.lanes_cut), -c.extra_cost_usd))
     return ranked
+
+
+def _without(lane: PreparedRoute, element: str) -> Route | None:
+    """The lane's best route with a link or border crossing closed, or None if none is left."""
+    found = element_edges(lane.graph, element)
+    if found is None:
+        raise CorridorsError(f"no link or border crossing {element!r}")
+    ok = np.ones(lane.graph.n_edges, dtype=bool)
+    ok[found[1]] = False
+    path = lane.query.restrict("closed", ok).path()
+    return None if path is None else lane.build(path[1])

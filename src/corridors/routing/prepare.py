@@ -119,8 +119,37 @@ def with_policies(query: PreparedQuery, graph: MultimodalGraph, rules, origin_co
     """``query`` with the flow ``rules`` that apply from ``origin_country`` to ``destination_country``."""
     for rule in rules:
         if rule.applies(origin_country, destination_country):
-            query = query.restrict(f"policy:{rule.name}", policy_mask(graph, rule, origin_country, destination_country))
+            key = f"policy:{rule.name}"
+            mask = policy_mask(graph, rule, origin_country, destination_country)
+            if key in query.masks:  # two rules of one name (two scenarios stacked) forbid both
+                mask = mask & query.masks[key]
+            query = query.restrict(key, mask)
     return query
+
+
+def via_waypoints(network: Network, graph: MultimodalGraph, options: RouteOptions) -> list[_kernel.Waypoint]:
+    """The stages of ``options.via``: a place's arrival states, or a link's or border's edges."""
+    waypoints = []
+    for item in options.via:
+        element = element_edges(graph, item)
+        if element is None:
+            node = _resolve_element(network, item, options.modes).node
+            waypoints.append(_kernel.Waypoint(node.label, states=graph.arrivals(node.id)))
+        else:
+            waypoints.append(_kernel.Waypoint(element[0], edges=element[1]))
+    return waypoints
+
+
+def check_end(network: Network, graph: MultimodalGraph, options: RouteOptions, match: PlaceMatch, role: str) -> None:
+    """Raise :class:`InvalidOptionError` if a route's ``role`` ("origin" or "destination") lies
+    in an avoided country or is itself an avoided place."""
+    if match.node.country in options.avoid_countries:
+        raise InvalidOptionError(
+            f"the {role} {match.node.label} lies in {match.node.country}, which the route must avoid"
+        )
+    for item in options.avoid:
+        if element_edges(graph, item) is None and _resolve_element(network, item).node.id == match.node.id:
+            raise InvalidOptionError(f"cannot avoid {match.node.label}: it is the origin or destination")
 
 
 def prepare(network: Network, origin: str, destination: str, options: RouteOptions | None = None) -> PreparedRoute:
@@ -139,26 +168,10 @@ def prepare(network: Network, origin: str, destination: str, options: RouteOptio
     d = resolve_place(network, destination, modes=options.modes)
     if o.node.id == d.node.id:
         raise InvalidOptionError(f"origin and destination are the same place ({o.node.label})")
-    for role, match in (("origin", o), ("destination", d)):
-        if match.node.country in options.avoid_countries:
-            raise InvalidOptionError(
-                f"the {role} {match.node.label} lies in {match.node.country}, which the route must avoid"
-            )
-    for item in options.avoid:
-        if element_edges(graph, item) is None:
-            node = _resolve_element(network, item).node
-            if node.id in (o.node.id, d.node.id):
-                raise InvalidOptionError(f"cannot avoid {node.label}: it is the origin or destination")
-    waypoints = []
-    for item in options.via:
-        element = element_edges(graph, item)
-        if element is None:
-            node = _resolve_element(network, item, options.modes).node
-            waypoints.append(_kernel.Waypoint(node.label, states=graph.arrivals(node.id)))
-        else:
-            waypoints.append(_kernel.Waypoint(element[0], edges=element[1]))
+    check_end(network, graph, options, o, "origin")
+    check_end(network, graph, options, d, "destination")
     base = prepare_rules(network, options)
     query = PreparedQuery(base.engine, base.weights, base.masks, origins=graph.departures(o.node.id),
-                          destinations=graph.arrivals(d.node.id), waypoints=waypoints)
+                          destinations=graph.arrivals(d.node.id), waypoints=via_waypoints(network, graph, options))
     query = with_policies(query, graph, options.rules, o.node.country, d.node.country)
     return PreparedRoute(graph, options, o, d, cargo_unit(network.parameters, options.cargo), _year(network, options), query)
