@@ -253,7 +253,7 @@ def apply_scenario(network: Network, scenario: Scenario) -> AppliedScenario:
         Every problem found, each with the key path and line in the scenario file.
     """
     spec = scenario.spec
-    draft = Draft(network, scenario)
+    draft = Draft(network, scenario.name, scenario.problem)
     known_sources = {s.id for s in network.sources} | {s.id for s in spec.new_sources}
     for i, sid in enumerate(spec.sources):
         if sid not in known_sources:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
@@ -27,9 +27,7 @@ from corridors.io._assemble import border_from_row, link_from_row, node_from_row
 from corridors.io.schema import BorderRow, LinkRow, NodeRow
 from corridors.model import Change, Mode, Network, Status
 
-if TYPE_CHECKING:
-    from corridors.scenarios.load import Scenario
-    from corridors.scenarios.spec import Where
+from corridors.scenarios.selectors import Where
 
 
 @dataclass(frozen=True)
@@ -277,9 +275,11 @@ class Draft:
     """The mutable working copy of a network while a scenario's patches are applied: its
     elements by kind and key, the problems found and the change log."""
 
-    def __init__(self, network: Network, scenario: Scenario) -> None:
+    def __init__(self, network: Network, scenario: str, problem: Callable[[str, str], Problem]) -> None:
         self.network = network
         self.scenario = scenario
+        """The scenario's name, for the change log."""
+        self._problem = problem
         self.elements = {name: kind.load(network) for name, kind in ELEMENT_KINDS.items()}
         self.touched: set[str] = set()
         self.problems: list[Problem] = []
@@ -287,12 +287,12 @@ class Draft:
         self.status_ops: dict[tuple[str, Any], tuple[str, str]] = {}
 
     def fail(self, path: str, message: str) -> None:
-        self.problems.append(self.scenario.problem(path, message))
+        self.problems.append(self._problem(path, message))
 
     def record(self, where: str, element: str, element_id: str, field: str, old: Any, new: Any, note: str) -> None:
         """Log a field of an element changed by the patch at ``where`` (nothing if unchanged)."""
         if old != new:
-            self.changes.append(Change(self.scenario.name, where, element, element_id, field,
+            self.changes.append(Change(self.scenario, where, element, element_id, field,
                                        _plain(old), _plain(new), note))
 
     def record_fields(self, where: str, element: str, element_id: str, old: Any, new: Any,

@@ -12,31 +12,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from corridors.model import FIRST_YEAR, LAST_YEAR, Mode
 from corridors.scenarios.elements import ELEMENT_KINDS, kinds_that
+from corridors.scenarios.selectors import Spec as _Spec
+from corridors.scenarios.selectors import Where
 
 Action = Literal["open", "close", "set", "scale", "add", "remove"]
-
-
-class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Where(_Spec):
-    """Selects elements; every given key must match (an empty selector matches nothing).
-
-    Each element is selected by some keys only (each kind's ``selectors`` in ``elements.py``): links by ids,
-    country, mode, corridor; borders by those and countries; nodes by ids, country; transfers by
-    modes; modes by mode. Any other key given is an error, never ignored."""
-
-    ids: list[str] = Field(default_factory=list)
-    country: str | None = None
-    countries: list[str] = Field(default_factory=list, description="a border between these two")
-    mode: Mode | None = None
-    modes: list[Mode] = Field(default_factory=list, description="a transfer between these two modes")
-    corridor: str | None = None
 
 
 class Patch(_Spec):
