@@ -6,12 +6,14 @@ import re
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from corridors.costs import objective_names
 from corridors.errors import InvalidOptionError
 from corridors.model import FIRST_YEAR, LAST_YEAR, CargoUnit, Mode, Parameters
 from corridors.model.seasons import check_month
 from corridors.routing.policies import FlowRule
 
 Objective = Literal["time", "cost", "co2", "distance", "generalized"]
+"""The built-in objectives (:mod:`corridors.costs.objectives`); others may be registered there."""
 OBJECTIVES: tuple[str, ...] = get_args(Objective)
 _BULK = re.compile(r"^t:(\d+(?:\.\d+)?)$")
 _UNIT = re.compile(r"^[a-z][a-z0-9_]*$")  # a cargo unit's name in parameters.yaml; the network says which exist
@@ -62,9 +64,9 @@ class RouteOptions:
     rules: tuple[FlowRule, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.objective not in OBJECTIVES:
+        if self.objective not in objective_names():
             raise InvalidOptionError(
-                f"unknown objective {self.objective!r}; choose one of: {', '.join(OBJECTIVES)}"
+                f"unknown objective {self.objective!r}; choose one of: {', '.join(objective_names())}"
             )
         if self.modes is not None:
             try:

@@ -1,0 +1,69 @@
+"""The prepared query on the tiny network: relaxing, restricting, penalising, re-costing and
+matrices, against hand computations and against the one-route-at-a-time router."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from corridors import compile_graph, route
+from corridors.errors import NoRouteError
+from corridors.routing import RouteOptions
+from corridors.routing.matrix import route_matrix
+from corridors.routing.prepare import element_edges, prepare
+
+TIME_ROAD = RouteOptions(objective="time", modes=frozenset({"road"}))
+
+
+def test_relaxing_the_year_opens_the_planned_road(tiny):
+    q = prepare(tiny, "Port P", "Town T", TIME_ROAD).query
+    value, _ = q.path()
+    assert value == pytest.approx(400 / 60 + 20)  # P-T road and its border
+    # without the year rule, the planned Q-T road (2030) is usable: 130/60 + 250/60 + 4 h
+    relaxed, edges = q.relax("year").path()
+    assert relaxed == pytest.approx(380 / 60 + 4)
+    graph = compile_graph(tiny)
+    assert set(graph.link[edges][graph.link[edges] >= 0].tolist()) == {
+        graph.link_index["p--q--road"], graph.link_index["q--t--road"]}
+    assert q.masks.keys() == {"year", "modes"}  # relaxing made a new query
+
+
+def test_restricting_an_element_and_penalising(tiny):
+    prepared = prepare(tiny, "Port P", "Town T", TIME_ROAD)
+    graph = prepared.graph
+    ok = np.ones(graph.n_edges, dtype=bool)
+    ok[element_edges(graph, "p--t")[1]] = False
+    assert prepared.query.restrict("closed", ok).path() is None  # no other open road in 2025
+    # a penalty scales the weights of the edges named, once each
+    edges = np.concatenate([graph.link_edges("p--t--road")] * 2)
+    value, _ = prepared.query.penalise(edges, 2.0).path()
+    assert value == pytest.approx(2 * (400 / 60 + 20))
+
+
+def test_recosting_keeps_the_rules(tiny):
+    q = prepare(tiny, "Port P", "Town T", TIME_ROAD).query
+    value, _ = q.recost(np.ones(len(q.weights))).path()
+    # unit weights: the fewest edges under the same rules (P-T road: departure -> arrival, 1 edge)
+    assert value == 1.0
+    with pytest.raises(KeyError):
+        q.relax("no such rule")
+
+
+def test_a_matrix_equals_routing_each_pair(tiny):
+    places = ["Port P", "Junction Q", "Border S", "Town T", "Town U"]
+    for options in (RouteOptions(), RouteOptions(objective="time", cargo="feu"), TIME_ROAD,
+                    RouteOptions(year=2030, objective="cost")):
+        m = route_matrix(tiny, places, places, options)
+        for (i, o), (j, d) in itertools.product(enumerate(places), repeat=2):
+            got = (m.distance_km[i][j], m.time_h[i][j], m.cost_usd[i][j], m.co2e_kg[i][j])
+            if o == d:
+                assert got == (0.0, 0.0, 0.0, 0.0)
+                continue
+            try:
+                r = route(tiny, o, d, options)
+            except NoRouteError:
+                assert got == (None,) * 4, (o, d, options)
+                continue
+            assert got == pytest.approx((r.distance_km, r.time_h, r.cost_usd, r.co2e_kg)), (o, d, options)
