@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from corridors.model import FIRST_YEAR, LAST_YEAR, Mode
+from corridors.model import FIRST_YEAR, LAST_YEAR
 from corridors.scenarios.elements import ELEMENT_KINDS, kinds_that
 from corridors.scenarios.selectors import Spec as _Spec
 from corridors.scenarios.selectors import Where

@@ -9,7 +9,6 @@ for reuse, so answering again after a scenario change costs a re-customisation, 
 from __future__ import annotations
 
 import calendar
-import dataclasses
 import hashlib
 import re
 from collections.abc import Mapping
@@ -23,12 +22,12 @@ from corridors.geo import haversine_km
 from corridors.io.disk_cache import cache_key, cache_root, prune, read_folder, write_folder
 from corridors.caching import BoundedCache
 from corridors.costs import Prices, objective_weights
-from corridors.model import LAST_YEAR, MODES, Mode
+from corridors.model import MODES, Mode
 from corridors.model.seasons import open_in
 from corridors.routing._kernel import mode_mask
 from corridors.routing.fast import build_router
 from corridors.routing.fast.cch import TOPOLOGY_FORMAT
-from corridors.routing.alternatives import OVERLAP_LIMIT, check_k, penalty_alternatives
+from corridors.routing.alternatives import check_k, penalty_alternatives
 from corridors.routing.options import cargo_unit
 from corridors.routing.places import resolve_place
 from corridors.routing.result import Route
@@ -37,7 +36,7 @@ from corridors.routing.query import PreparedQuery
 from corridors.world._build import WorldRouteBuilder
 from corridors.world.chokepoints import flagged
 from corridors.world.graphs import SphereIndex
-from corridors.world.multimodal import ArcKind, WorldGraph, load_crossing_rules
+from corridors.world.multimodal import WorldGraph, load_crossing_rules
 from corridors.world.options import WorldOptions, closed_by_default
 
 
@@ -316,7 +315,7 @@ class WorldRouter:
             "modes": "the allowed modes",
             "chokepoints": "the closed chokepoints (" + ", ".join(sorted(options.closed_chokepoints)) + ")",
             "countries": "the avoided countries",
-            "year": "the network year",
+            "year": "links and borders that are closed or not open in the network year",
             "season": f"the navigation seasons (in {calendar.month_name[options.month or 1]})",
         }
         reasons = []
@@ -353,8 +352,9 @@ class WorldRouter:
         """Up to ``k`` materially different routes, best first (:func:`~corridors.routing.alternatives.penalty_alternatives`):
         each route found makes its arcs dearer in a fresh customisation, and a candidate is kept
         only if it passes another set of chokepoints or land countries than every route kept
-        (else the passages it shares are made dearer too) and shares at most ``OVERLAP_LIMIT`` of
-        its km with each. Figures are unpenalised."""
+        (else the passages it shares are made dearer too) and shares at most
+        :data:`~corridors.routing.alternatives.OVERLAP_LIMIT` of its km with each. Figures are
+        unpenalised."""
         check_k(k)
         options = options or WorldOptions()
         query, o, d = self._endpoint_query(origin, destination, options)
@@ -368,15 +368,12 @@ class WorldRouter:
         # the rounds run between the first route's own two ends
         query = query.between(w.tail[first[:1]].astype(np.int64), w.head[first[-1:]].astype(np.int64))
         km = w.distance_km.astype(np.float64)
-        signatures = [self._signature(first)]
 
         def distinct(arcs: np.ndarray, kept: list[np.ndarray]) -> np.ndarray | None:
-            signature = self._signature(arcs)
-            if signature in signatures:  # the same corridor again: push away from its passages
+            if self._signature(arcs) in {self._signature(other) for other in kept}:
+                # the same corridor again: push away from its passages
                 bits = int(np.bitwise_or.reduce(w.chokepoint_bits[arcs]))
                 return np.flatnonzero((w.chokepoint_bits & bits) != 0) if bits else np.empty(0, np.int64)
-            if all(km[np.intersect1d(arcs, other)].sum() / (km[arcs].sum() or 1.0) <= OVERLAP_LIMIT for other in kept):
-                signatures.append(signature)
             return None
 
         kept = penalty_alternatives(
