@@ -117,14 +117,15 @@ def test_atlas_place_to_a_port_over_land_and_sea(world, tmp_path):
     router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
     r = router.route("p", "Kport", WorldOptions(objective="distance", closed_chokepoints=frozenset()))
     assert r.legs[0].from_name == "Port P, AZ" and r.destination_name == "Kport, TR"
-    assert r.time_h == pytest.approx(sum(s.time_h for s in r.steps))
-    assert r.cost_usd == pytest.approx(sum(s.cost_usd for s in r.steps))
-    # the route's hours and USD (rebuilt step by step) against the raw figures of the path's arcs
-    options = WorldOptions(objective="distance", closed_chokepoints=frozenset())
-    o, d = router.endpoint("p", "origin"), router.endpoint("Kport", "destination")
-    _, arcs = router.query(options).between(o.nodes, d.nodes).path()
-    assert r.time_h == pytest.approx(float(world.time_h[arcs].sum()), rel=1e-5)
-    assert r.cost_usd == pytest.approx(float(world.cost_usd[arcs].sum()), rel=1e-5)
+    # hours and USD by hand (tiny parameters.yaml): rail P-S 252 km at 40 km/h and 1 USD/km, the R-S
+    # border (10 h, 100 USD), the gauge change at S (5 h, 50 USD), rail S-T 110 km, the rail-road
+    # transfer at T (10 h, 100 USD), road from T onto the road layer (great circle) and along it to K
+    # (1.1 x great circle) at 60 km/h and 2 USD/km, the IR-TR default crossing (CAREC: 9.9 h,
+    # 208 USD) and the road-sea transfer onto Kport's lane (15 h, 150 USD)
+    road_km = float(haversine_km(3.0, 0.0, 3.0, 0.02) + 1.1 * haversine_km(3.0, 0.02, 7.0, 0.02))
+    assert r.time_h == pytest.approx(252 / 40 + 10 + 5 + 110 / 40 + 10 + road_km / 60 + 9.9 + 15, rel=1e-5)
+    assert r.cost_usd == pytest.approx(252 + 100 + 50 + 110 + 100 + 2 * road_km + 208 + 150, rel=1e-5)
+    assert r.distance_km == pytest.approx(252 + 110 + road_km, rel=1e-5)
     # the legs' km, summed from the arcs, against the router's own least distance (1 m grid)
     assert r.distance_km == pytest.approx(r.objective_value, abs=1e-2)
 
