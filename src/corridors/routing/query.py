@@ -88,10 +88,11 @@ class PreparedQuery:
                              waypoints=self.waypoints)
 
     def between(self, origins: np.ndarray, destinations: np.ndarray) -> PreparedQuery:
-        """The same weights and rules (and the same solver, once made) for another pair of ends."""
+        """The same weights, rules and solver (made now, if not yet, and kept by this query) for
+        another pair of ends."""
         variant = PreparedQuery(self.engine, self.weights, self.masks, origins=origins, destinations=destinations,
                                 waypoints=self.waypoints)
-        variant._effective, variant._solver = self._effective, self._solver
+        variant._solver = self.solver
         return variant
 
     def relax(self, *rules: str) -> PreparedQuery:
@@ -126,9 +127,11 @@ class PreparedQuery:
 
     @property
     def solver(self) -> Solver:
-        """The engine's solver for :attr:`effective` (made once)."""
+        """The engine's solver for :attr:`effective` (made once; :attr:`effective` is not kept
+        beside it, since the solver holds its own copy)."""
         if self._solver is None:
             self._solver = self.engine.solver(self.effective)
+            self._effective = None
         return self._solver
 
     def path(self, origins: np.ndarray | None = None, destinations: np.ndarray | None = None) -> Path | None:

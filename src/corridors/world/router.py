@@ -151,8 +151,12 @@ class WorldRouter:
     def query(self, options: WorldOptions) -> PreparedQuery:
         """The prepared query of ``options`` (objective weights and named rules over the world's
         arcs), customised on first use and kept for the :data:`KEPT_METRICS` options used last."""
-        return self._queries.get_or_make(options, lambda: PreparedQuery(
-            WorldEngine(self._base, self.world), self._objective(options), self.rules(options)))
+        def make() -> PreparedQuery:
+            query = PreparedQuery(WorldEngine(self._base, self.world), self._objective(options), self.rules(options))
+            query.solver  # customised here, once per options even under concurrent requests
+            return query
+
+        return self._queries.get_or_make(options, make)
 
     def weights(self, options: WorldOptions) -> np.ndarray:
         """Weight of every arc for ``options``; ``inf`` where a rule forbids the arc."""
