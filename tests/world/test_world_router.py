@@ -342,3 +342,18 @@ def test_a_passage_flagged_inland_waterway_runs_as_inland_waterway(tiny):
     assert set(world.mode[lanes & ~on_river].tolist()) == {modes.index(Mode.SEA)}
     iww = tiny.parameters.modes[Mode.IWW]
     assert np.allclose(world.time_h[on_river], world.distance_km[on_river] / iww.speed_kmh, rtol=1e-6)
+
+
+def test_routes_with_the_same_options_share_one_customisation(world, tmp_path, monkeypatch):
+    from corridors.world import router as router_module
+
+    made = []
+    solver = router_module.WorldEngine.solver
+    monkeypatch.setattr(router_module.WorldEngine, "solver", lambda self, w: made.append(1) or solver(self, w))
+    router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
+    options = WorldOptions(objective="time", closed_chokepoints=frozenset())
+    for origin, destination in (("Pport", "Kport"), ("Kport", "Pport"), ("p", "Kport")):
+        router.route(origin, destination, options)
+    assert len(made) == 1
+    router.route("Pport", "Kport", WorldOptions(objective="cost", closed_chokepoints=frozenset()))
+    assert len(made) == 2
