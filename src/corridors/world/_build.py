@@ -122,22 +122,14 @@ def _cut_runs(world: WorldGraph, keys: np.ndarray, arcs: np.ndarray) -> _Runs:
     return _Runs(arcs=arcs, start=start, stop=stop, cls=key[start] // _KEY_STRIDE, nodes=nodes)
 
 
-def _run_sums(values: np.ndarray, starts: np.ndarray) -> list[float]:
-    """Float64 sum of each run of float32 ``values`` (run ``i`` from ``starts[i]`` to the next
-    start), equal bit for bit to ``values[a:b].sum(dtype=np.float64)`` of the run.
+def _run_sums(values: np.ndarray, starts: np.ndarray) -> list[list[float]]:
+    """Float64 sums of each run of the float32 rows of ``values`` (one row per arc; run ``i``
+    from ``starts[i]`` to the next start), one list per column.
 
-    That sum casts in buffers of ``np.getbufsize()`` values and adds the buffers' sums, so the
-    rare run longer than one buffer is summed that way; the others by one ``reduceat``.
-
-    >>> _run_sums(np.array([1, 2, 3, 4], dtype=np.float32), np.array([0, 1]))
-    [1.0, 9.0]
+    >>> _run_sums(np.array([[1, 10], [2, 20], [3, 30], [4, 40]], dtype=np.float32), np.array([0, 1]))
+    [[1.0, 9.0], [10.0, 90.0]]
     """
-    sums = np.add.reduceat(values.astype(np.float64), starts).tolist()
-    if len(values) > np.getbufsize():
-        stops = np.append(starts[1:], len(values))
-        for i in np.flatnonzero(stops - starts > np.getbufsize()).tolist():
-            sums[i] = float(values[starts[i]:stops[i]].sum(dtype=np.float64))
-    return sums
+    return np.add.reduceat(values.astype(np.float64), starts, axis=0).T.tolist()
 
 
 def _ordered_distinct(values: np.ndarray, starts: np.ndarray, *, shared_ends: bool = False) -> list[list[int]]:
@@ -194,12 +186,13 @@ def _run_figures(world: WorldGraph, runs: _Runs, namer: Namer, lonlat_table: np.
     first, last = nodes[start], nodes[stop]
     first_name, last_name = _end_names(namer, first, last, runs.cls != ATLAS)
     lonlat = np.take(lonlat_table, nodes, axis=0)
+    sums = _run_sums(np.take(world.line_figures, arcs, axis=0), start)
     return _RunFigures(
         mode=world.mode[arcs[start]].tolist(),
-        distance_km=_run_sums(world.distance_km[arcs], start),
-        time_h=_run_sums(world.time_h[arcs] - world.border_time_h[arcs], start),
-        cost_usd=_run_sums(world.cost_usd[arcs] - world.border_cost_usd[arcs], start),
-        co2e_kg_per_t=_run_sums(world.co2e_kg_per_t[arcs], start),
+        distance_km=sums[0],
+        time_h=sums[1],
+        cost_usd=sums[2],
+        co2e_kg_per_t=sums[3],
         first=first.tolist(),
         last=last.tolist(),
         first_name=first_name,
@@ -358,7 +351,7 @@ def _transfer(world: WorldGraph, arc: int, km: float, cargo: CargoUnit, at_name:
     return TransferStep(
         at_id=f"world:{h}", at_name=at_name, kind=TransferKind.TRANSFER, from_mode=Mode(modes[0]), to_mode=Mode(modes[1]),
         from_gauge_mm=None, to_gauge_mm=None,
-        at_km=km, time_h=float(world.time_h[arc]), cost_usd=float(world.cost_usd[arc]) * cargo.teu_equivalent,
+        at_km=km, time_h=float(world.run_time_h[arc]), cost_usd=float(world.run_cost_usd[arc]) * cargo.teu_equivalent,
         co2e_kg=float(world.co2e_kg_per_teu[arc]) * cargo.teu_equivalent,
         source_ids=(transfer.source_ids if transfer else ()), lon=float(world.lon[h]), lat=float(world.lat[h]),
     )

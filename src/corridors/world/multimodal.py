@@ -56,10 +56,11 @@ class ArcKind(IntEnum):
 @dataclass(frozen=True, eq=False)
 class WorldGraph:
     """Arrays of the world graph (see the module docstring). Per arc: ``tail``, ``head``, ``kind``,
-    ``mode`` (code of :data:`corridors.model.MODES`, -1 for transfers), ``distance_km``, ``time_h``
-    and ``cost_usd`` (per TEU-equivalent; border dwell, fees and gauge changes included),
-    ``border_time_h`` and ``border_cost_usd`` (the part of those at a border: an atlas crossing's
-    or a default crossing's, with its gauge change), ``co2e_kg_per_t``, ``co2e_kg_per_teu``, ``opens_year``
+    ``mode`` (code of :data:`corridors.model.MODES`, -1 for transfers), ``distance_km``,
+    ``run_time_h`` and ``run_cost_usd`` (per TEU-equivalent) of running the arc or of its
+    transfer, ``border_time_h`` and ``border_cost_usd`` at a border on it (an atlas crossing's or
+    a default crossing's, with its gauge change; :attr:`time_h` and :attr:`cost_usd` are the
+    sums), ``co2e_kg_per_t``, ``co2e_kg_per_teu``, ``opens_year``
     (first year usable), ``open_months`` (12-bit mask of the months usable: an atlas link's or a
     chokepoint's navigation season), ``chokepoint`` (index into ``chokepoints``, -1), ``atlas_edge`` (index
     into ``atlas_graph``'s edges, -1), ``border_from``/``border_to`` (country codes of a base
@@ -85,8 +86,8 @@ class WorldGraph:
     kind: np.ndarray
     mode: np.ndarray
     distance_km: np.ndarray
-    time_h: np.ndarray
-    cost_usd: np.ndarray
+    run_time_h: np.ndarray
+    run_cost_usd: np.ndarray
     border_time_h: np.ndarray
     border_cost_usd: np.ndarray
     co2e_kg_per_t: np.ndarray
@@ -104,6 +105,10 @@ class WorldGraph:
     """Main-line rail gauge of each of ``countries`` (``crossing_rules["rail_gauge_mm"]``)."""
     crossing_rules: Mapping
     """``data/world/crossings.yaml`` as built with: default crossings, gauges, snap radii."""
+    line_figures: np.ndarray
+    """(n_arcs, 4) float32: ``distance_km``, ``run_time_h``, ``run_cost_usd`` and
+    ``co2e_kg_per_t`` of each arc side by side (those four fields are views of its columns), so
+    that a route gathers and sums its arcs' figures in one pass."""
 
     @property
     def atlas(self) -> Network:
@@ -112,6 +117,16 @@ class WorldGraph:
     @property
     def n_nodes(self) -> int:
         return len(self.lon)
+
+    @property
+    def time_h(self) -> np.ndarray:
+        """Hours of every arc, border dwell included (computed on each call)."""
+        return self.run_time_h + self.border_time_h
+
+    @property
+    def cost_usd(self) -> np.ndarray:
+        """USD per TEU-equivalent of every arc, border fees included (computed on each call)."""
+        return self.run_cost_usd + self.border_cost_usd
 
     @property
     def cost_arrays(self) -> CostArrays:
@@ -124,14 +139,14 @@ class WorldGraph:
 
     @property
     def nbytes(self) -> int:
-        return sum(getattr(self, f).nbytes for f in self.__dataclass_fields__
-                   if isinstance(getattr(self, f), np.ndarray))
+        return sum(getattr(self, f).nbytes for f in self.__dataclass_fields__  # views counted once, as their base
+                   if isinstance(getattr(self, f), np.ndarray) and getattr(self, f).base is None)
 
 
 def _line_values(mode: Mode, mp: ModeParameters, km: np.ndarray) -> dict[str, np.ndarray | int]:
     """Arc fields of running ``km`` in ``mode`` at its default speed, cost and CO2e."""
     time_h, cost_usd, co2e_kg_per_t = line_haul(mp, km)
-    return dict(mode=mode.code, distance_km=km, time_h=time_h, cost_usd=cost_usd, co2e_kg_per_t=co2e_kg_per_t)
+    return dict(mode=mode.code, distance_km=km, run_time_h=time_h, run_cost_usd=cost_usd, co2e_kg_per_t=co2e_kg_per_t)
 
 
 def load_crossing_rules() -> dict:
@@ -163,7 +178,7 @@ def rule_source_ids() -> frozenset[str]:
 class _Arcs:
     """Accumulates arc arrays chunk by chunk."""
 
-    FIELDS = ("tail", "head", "kind", "mode", "distance_km", "time_h", "cost_usd", "border_time_h", "border_cost_usd",
+    FIELDS = ("tail", "head", "kind", "mode", "distance_km", "run_time_h", "run_cost_usd", "border_time_h", "border_cost_usd",
               "co2e_kg_per_t",
               "co2e_kg_per_teu", "opens_year", "open_months", "chokepoint", "atlas_edge", "border_from", "border_to")
     DTYPES = {"tail": np.int32, "head": np.int32, "kind": np.int8, "mode": np.int8, "opens_year": np.int16,
@@ -175,7 +190,7 @@ class _Arcs:
 
     def add(self, tail, head, kind, **values) -> None:
         n = len(tail)
-        defaults = {"mode": -1, "distance_km": 0.0, "time_h": 0.0, "cost_usd": 0.0, "border_time_h": 0.0,
+        defaults = {"mode": -1, "distance_km": 0.0, "run_time_h": 0.0, "run_cost_usd": 0.0, "border_time_h": 0.0,
                     "border_cost_usd": 0.0, "co2e_kg_per_t": 0.0,
                     "co2e_kg_per_teu": 0.0, "opens_year": 0, "open_months": ALL_YEAR, "chokepoint": -1, "atlas_edge": -1,
                     "border_from": -1, "border_to": -1}
@@ -186,13 +201,22 @@ class _Arcs:
             value = values.get(name, default)
             self.chunks[name].append(np.broadcast_to(np.asarray(value), (n,)))
 
+    LINE = ("distance_km", "run_time_h", "run_cost_usd", "co2e_kg_per_t")
+    """The fields kept side by side in ``line_figures``."""
+
     def arrays(self) -> dict[str, np.ndarray]:
         out = {}
         for name in self.FIELDS:
             dtype = self.DTYPES.get(name, np.float32)
             joined = np.concatenate(self.chunks[name]) if self.chunks[name] else np.empty(0)
             out[name] = joined.astype(dtype)
-            out[name].flags.writeable = False
+        line = np.column_stack([out[name] for name in self.LINE]).astype(np.float32)
+        line.flags.writeable = False
+        out["line_figures"] = line
+        for k, name in enumerate(self.LINE):
+            out[name] = line[:, k]
+        for array in out.values():
+            array.flags.writeable = False
         return out
 
 
@@ -317,15 +341,15 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
             border_time = border_time + change * params.gauge_change_time_h
             border_cost = border_cost + change * params.gauge_change_cost_usd_per_teu
         arcs.add(tail[default], head[default], ArcKind.BORDER, mode=values["mode"], distance_km=km[default],
-                 time_h=values["time_h"][default] + border_time, cost_usd=values["cost_usd"][default] + border_cost,
+                 run_time_h=values["run_time_h"][default], run_cost_usd=values["run_cost_usd"][default],
                  border_time_h=border_time, border_cost_usd=border_cost, co2e_kg_per_t=values["co2e_kg_per_t"][default],
                  border_from=ct[default], border_to=ch[default])
 
     oa = offsets["atlas"]
     costs = edge_costs(graph)
     arcs.add(graph.tail.astype(np.int64) + oa, graph.head.astype(np.int64) + oa, ArcKind.ATLAS,
-             mode=graph.mode, distance_km=graph.distance_km, time_h=costs.run_time_h + costs.border_time_h,
-             cost_usd=costs.run_cost_usd + costs.border_cost_usd, border_time_h=costs.border_time_h,
+             mode=graph.mode, distance_km=graph.distance_km, run_time_h=costs.run_time_h,
+             run_cost_usd=costs.run_cost_usd, border_time_h=costs.border_time_h,
              border_cost_usd=costs.border_cost_usd, co2e_kg_per_t=costs.co2e_kg_per_t,
              co2e_kg_per_teu=costs.co2e_kg_per_teu, opens_year=graph.opens_year, open_months=graph.open_months,
              atlas_edge=np.arange(graph.n_edges))
@@ -361,7 +385,7 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
             ok = valid & (near >= 0)
             sea, land = sea_nodes[ok] + offsets["sea"], near[ok] + offsets[name]
             time_h, cost_usd, co2e_kg_per_teu = transfer_costs(transfer)
-            values = dict(time_h=time_h, cost_usd=cost_usd, co2e_kg_per_teu=co2e_kg_per_teu)
+            values = dict(run_time_h=time_h, run_cost_usd=cost_usd, co2e_kg_per_teu=co2e_kg_per_teu)
             arcs.add(sea, land, ArcKind.PORT, **values)
             arcs.add(land, sea, ArcKind.PORT, **values)
 
