@@ -31,8 +31,9 @@ class EdgeCosts:
 
     def arrays(self, distance_km: np.ndarray) -> CostArrays:
         """What an objective reads: time and money with borders included."""
-        return CostArrays(self.run_time_h + self.border_time_h, self.run_cost_usd + self.border_cost_usd,
-                          self.co2e_kg_per_t, self.co2e_kg_per_teu, distance_km)
+        return CostArrays(run_time_h=self.run_time_h, border_time_h=self.border_time_h, run_cost_usd=self.run_cost_usd,
+                          border_cost_usd=self.border_cost_usd, co2e_kg_per_t=self.co2e_kg_per_t,
+                          co2e_kg_per_teu=self.co2e_kg_per_teu, distance_km=distance_km)
 
 
 _CACHE: weakref.WeakKeyDictionary[MultimodalGraph, EdgeCosts] = weakref.WeakKeyDictionary()

@@ -7,6 +7,7 @@ built-ins are registered here; :func:`register_objective` adds another (e.g. vol
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,17 +21,28 @@ TIE_BREAK = 1e-9
 paths equal in km or kg (transfers are 0 km) in favour of the faster, and changes nothing else."""
 
 
-@dataclass(frozen=True)
 class CostArrays:
-    """Per-element figures an objective reads: ``time_h`` (hours, borders included),
-    ``cost_usd_per_teu`` (USD per TEU-equivalent, fees included), ``co2e_kg_per_t`` (line haul,
-    per tonne), ``co2e_kg_per_teu`` (terminals, per TEU-equivalent), ``distance_km``."""
+    """Per-element figures an objective reads, from their parts: ``time_h`` (hours, running plus
+    border), ``cost_usd_per_teu`` (USD per TEU-equivalent, running plus border fees),
+    ``co2e_kg_per_t`` (line haul, per tonne), ``co2e_kg_per_teu`` (terminals, per
+    TEU-equivalent), ``distance_km``. The sums are made on first read, so an objective pays only
+    for what it uses."""
 
-    time_h: np.ndarray
-    cost_usd_per_teu: np.ndarray
-    co2e_kg_per_t: np.ndarray
-    co2e_kg_per_teu: np.ndarray
-    distance_km: np.ndarray
+    def __init__(self, *, run_time_h: np.ndarray, border_time_h: np.ndarray, run_cost_usd: np.ndarray,
+                 border_cost_usd: np.ndarray, co2e_kg_per_t: np.ndarray, co2e_kg_per_teu: np.ndarray,
+                 distance_km: np.ndarray) -> None:
+        self._parts = (run_time_h, border_time_h, run_cost_usd, border_cost_usd)
+        self.co2e_kg_per_t = co2e_kg_per_t
+        self.co2e_kg_per_teu = co2e_kg_per_teu
+        self.distance_km = distance_km
+
+    @functools.cached_property
+    def time_h(self) -> np.ndarray:
+        return self._parts[0] + self._parts[1]
+
+    @functools.cached_property
+    def cost_usd_per_teu(self) -> np.ndarray:
+        return self._parts[2] + self._parts[3]
 
 
 @dataclass(frozen=True)
@@ -58,7 +70,9 @@ def objective_names() -> tuple[str, ...]:
 def objective_weights(name: str, costs: CostArrays, cargo: CargoUnit, prices: Prices) -> np.ndarray:
     """Weight of every element for objective ``name`` and one shipment of ``cargo`` (float64).
 
-    >>> c = CostArrays(*(np.array([2.0]),) * 3, np.array([0.0]), np.array([100.0]))
+    >>> one, zero = np.array([1.0]), np.array([0.0])
+    >>> c = CostArrays(run_time_h=one, border_time_h=one, run_cost_usd=2 * one, border_cost_usd=zero,
+    ...                co2e_kg_per_t=2 * one, co2e_kg_per_teu=zero, distance_km=100 * one)
     >>> cargo = CargoUnit("teu", 1.0, 10.0)
     >>> float(objective_weights("generalized", c, cargo, Prices(1.0, 50.0))[0])  # 2 + 1 x 2 + 50 x 20 / 1000
     5.0

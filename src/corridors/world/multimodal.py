@@ -131,7 +131,9 @@ class WorldGraph:
     @property
     def cost_arrays(self) -> CostArrays:
         """The arcs' figures as objectives read them."""
-        return CostArrays(self.time_h, self.cost_usd, self.co2e_kg_per_t, self.co2e_kg_per_teu, self.distance_km)
+        return CostArrays(run_time_h=self.run_time_h, border_time_h=self.border_time_h, run_cost_usd=self.run_cost_usd,
+                          border_cost_usd=self.border_cost_usd, co2e_kg_per_t=self.co2e_kg_per_t,
+                          co2e_kg_per_teu=self.co2e_kg_per_teu, distance_km=self.distance_km)
 
     @property
     def n_arcs(self) -> int:

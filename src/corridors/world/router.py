@@ -176,9 +176,10 @@ class WorldRouter:
         vot, carbon = options.value_of_time_usd_per_teu_h, options.carbon_price_usd_per_t
         prices = Prices(params.value_of_time_usd_per_teu_h if vot is None else vot,
                         params.carbon_price_usd_per_t if carbon is None else carbon)
-        weight = objective_weights(options.objective, w.cost_arrays, cargo_unit(params, options.cargo), prices)
+        costs = w.cost_arrays
+        weight = objective_weights(options.objective, costs, cargo_unit(params, options.cargo), prices)
         unit = self._base.resolution
-        return np.where((weight < unit / 2) & (w.time_h > 0), unit, weight)
+        return np.where((weight < unit / 2) & (costs.time_h > 0), unit, weight)
 
     def rules(self, options: WorldOptions) -> dict[str, np.ndarray]:
         """One boolean array per rule of ``options``, True where an arc obeys it: ``year``,
