@@ -147,8 +147,8 @@ def reference_build(world: WorldGraph, arcs: np.ndarray, options: WorldOptions, 
             hours = figures["dwell_h"] + (params.gauge_change_time_h if change else 0.0)
             usd = figures["fee_usd"] + (params.gauge_change_cost_usd_per_teu if change else 0.0)
             # the arc itself carries the same dwell and fee on top of its running (float32 weights)
-            assert float(world.time_h[a]) - dist / mp.speed_kmh == pytest.approx(hours, abs=1e-4)
-            assert float(world.cost_usd[a]) - dist * mp.cost_usd_per_teu_km == pytest.approx(usd, abs=1e-3)
+            assert float(world.costs.time_h[a]) - dist / mp.speed_kmh == pytest.approx(hours, abs=1e-4)
+            assert float(world.costs.cost_usd[a]) - dist * mp.cost_usd_per_teu_km == pytest.approx(usd, abs=1e-3)
             node = int(world.head[a])
             steps.append(BorderStep(
                 border_id="", name=f"{a_from}-{a_to} {mode.value} crossing ({label})", mode=mode,
@@ -165,8 +165,8 @@ def reference_build(world: WorldGraph, arcs: np.ndarray, options: WorldOptions, 
             steps.append(TransferStep(
                 at_id=f"world:{h}", at_name=name(h), kind=TransferKind.TRANSFER,
                 from_mode=Mode(modes[0]), to_mode=Mode(modes[1]), from_gauge_mm=None, to_gauge_mm=None,
-                at_km=km, time_h=float(world.time_h[a]), cost_usd=float(world.cost_usd[a]) * cargo.teu_equivalent,
-                co2e_kg=float(world.co2e_kg_per_teu[a]) * cargo.teu_equivalent,
+                at_km=km, time_h=float(world.costs.time_h[a]), cost_usd=float(world.costs.cost_usd[a]) * cargo.teu_equivalent,
+                co2e_kg=float(world.costs.co2e_kg_per_teu[a]) * cargo.teu_equivalent,
                 source_ids=(transfer.source_ids if transfer else ()), lon=float(world.lon[h]), lat=float(world.lat[h]),
             ))
     return Route(

@@ -81,8 +81,8 @@ def test_border_rules_on_base_edges(world):
     default = np.flatnonzero(world.kind == ArcKind.BORDER)
     assert len(default) == 2  # IR-TR both ways
     km = float(world.distance_km[default[0]])
-    assert world.time_h[default[0]] == pytest.approx(km / 60 + 9.9, rel=1e-5)  # tiny road 60 km/h, CAREC dwell
-    assert world.cost_usd[default[0]] == pytest.approx(km * 2.0 + 208, rel=1e-5)
+    assert world.costs.time_h[default[0]] == pytest.approx(km / 60 + 9.9, rel=1e-5)  # tiny road 60 km/h, CAREC dwell
+    assert world.costs.cost_usd[default[0]] == pytest.approx(km * 2.0 + 208, rel=1e-5)
 
 
 @pytest.mark.parametrize("engine", ["scipy", "cch"])
@@ -191,7 +191,7 @@ def test_a_step_that_takes_time_is_never_free_to_the_router(world, tmp_path):
     router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
     weights = router.weights(WorldOptions(objective="distance", closed_chokepoints=frozenset()))
     open_ = np.isfinite(weights)
-    zero_km = open_ & (world.distance_km == 0) & (world.time_h > 0)
+    zero_km = open_ & (world.distance_km == 0) & (world.costs.time_h > 0)
     assert zero_km.sum() >= 4 and np.all(weights[zero_km] == 1e-3)
     rest = open_ & ~zero_km
     assert np.allclose(weights[rest], world.distance_km[rest], rtol=0, atol=1e-6)  # lengths untouched
@@ -262,8 +262,8 @@ def test_a_border_inside_a_customs_union_takes_the_unions_dwell(tiny, monkeypatc
     world = build_world_graph(tiny, {"road": road})
     [arc, _] = np.flatnonzero(world.kind == ArcKind.BORDER)
     km = float(world.distance_km[arc])
-    assert world.time_h[arc] == pytest.approx(km / 60 + 0.5, rel=1e-5)
-    assert world.cost_usd[arc] == pytest.approx(km * 2.0, rel=1e-5)
+    assert world.costs.time_h[arc] == pytest.approx(km / 60 + 0.5, rel=1e-5)
+    assert world.costs.cost_usd[arc] == pytest.approx(km * 2.0, rel=1e-5)
     r = WorldRouter(world, engine="scipy", cache_dir=tmp_path).route("0.0,7.0", "t", WorldOptions(objective="time"))
     [border] = r.border_crossings
     assert (border.from_country, border.to_country, border.name) == ("TR", "IR", "TR-IR road crossing (inside the test union)")
@@ -341,7 +341,7 @@ def test_a_passage_flagged_inland_waterway_runs_as_inland_waterway(tiny):
     assert set(world.mode[on_river].tolist()) == {modes.index(Mode.IWW)}
     assert set(world.mode[lanes & ~on_river].tolist()) == {modes.index(Mode.SEA)}
     iww = tiny.parameters.modes[Mode.IWW]
-    assert np.allclose(world.time_h[on_river], world.distance_km[on_river] / iww.speed_kmh, rtol=1e-6)
+    assert np.allclose(world.costs.time_h[on_river], world.distance_km[on_river] / iww.speed_kmh, rtol=1e-6)
 
 
 def test_routes_with_the_same_options_share_one_customisation(world, tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ Scenario ``scale`` patches are multipliers on the elements (``time_factor``, ``c
 ``dwell_factor``, ``fee_factor``) applied here, so a scaled figure follows its base figure.
 """
 
-from corridors.costs.edges import EdgeCosts, edge_costs
+from corridors.costs.edges import CostParts, EdgeCosts, edge_costs
 from corridors.costs.elements import (
     CrossingRule,
     border_dwell_h,
@@ -33,6 +33,7 @@ from corridors.costs.objectives import (
 __all__ = [
     "TIE_BREAK",
     "CostArrays",
+    "CostParts",
     "CrossingRule",
     "EdgeCosts",
     "Prices",

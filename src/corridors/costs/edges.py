@@ -13,13 +13,12 @@ from corridors.graph import EdgeKind, MultimodalGraph
 
 
 @dataclass(frozen=True, eq=False)
-class EdgeCosts:
-    """Figures of every edge of a :class:`~corridors.graph.MultimodalGraph` (read-only arrays):
-    ``run_time_h`` and ``run_cost_usd`` (per TEU-equivalent) of the link, transfer or gauge
-    change, scheduled waits included; ``border_time_h`` and ``border_cost_usd`` (per
-    TEU-equivalent) of the border crossed; ``co2e_kg_per_t`` (line haul, per tonne carried) and
-    ``co2e_kg_per_teu`` (terminals). Per border crossing (``network.borders``): ``dwell_p90_h``
-    (NaN where unpublished)."""
+class CostParts:
+    """Figures of every element of a graph (read-only arrays, one entry per edge or arc):
+    ``run_time_h`` and ``run_cost_usd`` (per TEU-equivalent) of running it (a link with its
+    scheduled waits, a transfer, a gauge change); ``border_time_h`` and ``border_cost_usd`` (per
+    TEU-equivalent) of the border crossed on it; ``co2e_kg_per_t`` (line haul, per tonne
+    carried) and ``co2e_kg_per_teu`` (terminals)."""
 
     run_time_h: np.ndarray
     run_cost_usd: np.ndarray
@@ -27,13 +26,30 @@ class EdgeCosts:
     border_cost_usd: np.ndarray
     co2e_kg_per_t: np.ndarray
     co2e_kg_per_teu: np.ndarray
-    dwell_p90_h: np.ndarray
+
+    @property
+    def time_h(self) -> np.ndarray:
+        """Hours, border dwell included (computed on each call)."""
+        return self.run_time_h + self.border_time_h
+
+    @property
+    def cost_usd(self) -> np.ndarray:
+        """USD per TEU-equivalent, border fees included (computed on each call)."""
+        return self.run_cost_usd + self.border_cost_usd
 
     def arrays(self, distance_km: np.ndarray) -> CostArrays:
-        """What an objective reads: time and money with borders included."""
+        """What an objective reads."""
         return CostArrays(run_time_h=self.run_time_h, border_time_h=self.border_time_h, run_cost_usd=self.run_cost_usd,
                           border_cost_usd=self.border_cost_usd, co2e_kg_per_t=self.co2e_kg_per_t,
                           co2e_kg_per_teu=self.co2e_kg_per_teu, distance_km=distance_km)
+
+
+@dataclass(frozen=True, eq=False)
+class EdgeCosts(CostParts):
+    """The :class:`CostParts` of an atlas :class:`~corridors.graph.MultimodalGraph`'s edges, and
+    per border crossing (``network.borders``) ``dwell_p90_h`` (NaN where unpublished)."""
+
+    dwell_p90_h: np.ndarray
 
 
 _CACHE: weakref.WeakKeyDictionary[MultimodalGraph, EdgeCosts] = weakref.WeakKeyDictionary()

@@ -316,8 +316,8 @@ class WorldRouteBuilder:
         return BorderStep(
             border_id="", name=f"{w.countries[a]}-{w.countries[b]} {mode} crossing ({rule.label})", mode=Mode(mode),
             from_country=w.countries[a], to_country=w.countries[b], at_km=0.0,
-            time_h=float(w.border_time_h[arc]), time_p90_h=None,
-            cost_usd=float(w.border_cost_usd[arc]) * cargo.teu_equivalent,
+            time_h=float(w.costs.border_time_h[arc]), time_p90_h=None,
+            cost_usd=float(w.costs.border_cost_usd[arc]) * cargo.teu_equivalent,
             status=Status.OPERATIONAL, link_id="", source_ids=tuple(dict.fromkeys(ids)),
             lon=float(w.lon[node]), lat=float(w.lat[node]),
         )
@@ -351,8 +351,8 @@ def _transfer(world: WorldGraph, arc: int, km: float, cargo: CargoUnit, at_name:
     return TransferStep(
         at_id=f"world:{h}", at_name=at_name, kind=TransferKind.TRANSFER, from_mode=Mode(modes[0]), to_mode=Mode(modes[1]),
         from_gauge_mm=None, to_gauge_mm=None,
-        at_km=km, time_h=float(world.run_time_h[arc]), cost_usd=float(world.run_cost_usd[arc]) * cargo.teu_equivalent,
-        co2e_kg=float(world.co2e_kg_per_teu[arc]) * cargo.teu_equivalent,
+        at_km=km, time_h=float(world.costs.run_time_h[arc]), cost_usd=float(world.costs.run_cost_usd[arc]) * cargo.teu_equivalent,
+        co2e_kg=float(world.costs.co2e_kg_per_teu[arc]) * cargo.teu_equivalent,
         source_ids=(transfer.source_ids if transfer else ()), lon=float(world.lon[h]), lat=float(world.lat[h]),
     )
 

@@ -30,7 +30,7 @@ from importlib.resources import files
 import numpy as np
 import yaml
 
-from corridors.costs import CostArrays, crossing_rule, edge_costs, line_haul, transfer_costs
+from corridors.costs import CostArrays, CostParts, crossing_rule, edge_costs, line_haul, transfer_costs
 from corridors.graph import compile_graph
 from corridors.graph.compile import MultimodalGraph
 from corridors.model import Mode, ModeParameters, Network
@@ -57,10 +57,9 @@ class ArcKind(IntEnum):
 class WorldGraph:
     """Arrays of the world graph (see the module docstring). Per arc: ``tail``, ``head``, ``kind``,
     ``mode`` (code of :data:`corridors.model.MODES`, -1 for transfers), ``distance_km``,
-    ``run_time_h`` and ``run_cost_usd`` (per TEU-equivalent) of running the arc or of its
-    transfer, ``border_time_h`` and ``border_cost_usd`` at a border on it (an atlas crossing's or
-    a default crossing's, with its gauge change; :attr:`time_h` and :attr:`cost_usd` are the
-    sums), ``co2e_kg_per_t``, ``co2e_kg_per_teu``, ``opens_year``
+    ``costs`` (:class:`~corridors.costs.CostParts`: running time and cost of the arc or its
+    transfer, the border time and cost on it, an atlas crossing's or a default crossing's with its
+    gauge change, and CO2e), ``opens_year``
     (first year usable), ``open_months`` (12-bit mask of the months usable: an atlas link's or a
     chokepoint's navigation season), ``chokepoint`` (index into ``chokepoints``, -1), ``atlas_edge`` (index
     into ``atlas_graph``'s edges, -1), ``border_from``/``border_to`` (country codes of a base
@@ -86,12 +85,7 @@ class WorldGraph:
     kind: np.ndarray
     mode: np.ndarray
     distance_km: np.ndarray
-    run_time_h: np.ndarray
-    run_cost_usd: np.ndarray
-    border_time_h: np.ndarray
-    border_cost_usd: np.ndarray
-    co2e_kg_per_t: np.ndarray
-    co2e_kg_per_teu: np.ndarray
+    costs: CostParts
     opens_year: np.ndarray
     open_months: np.ndarray
     chokepoint: np.ndarray
@@ -106,9 +100,9 @@ class WorldGraph:
     crossing_rules: Mapping
     """``data/world/crossings.yaml`` as built with: default crossings, gauges, snap radii."""
     line_figures: np.ndarray
-    """(n_arcs, 4) float32: ``distance_km``, ``run_time_h``, ``run_cost_usd`` and
-    ``co2e_kg_per_t`` of each arc side by side (those four fields are views of its columns), so
-    that a route gathers and sums its arcs' figures in one pass."""
+    """(n_arcs, 4) float32: ``distance_km`` and the costs' ``run_time_h``, ``run_cost_usd`` and
+    ``co2e_kg_per_t`` of each arc side by side (those arrays are views of its columns), so that a
+    route gathers and sums its arcs' figures in one pass."""
 
     @property
     def atlas(self) -> Network:
@@ -119,21 +113,9 @@ class WorldGraph:
         return len(self.lon)
 
     @property
-    def time_h(self) -> np.ndarray:
-        """Hours of every arc, border dwell included (computed on each call)."""
-        return self.run_time_h + self.border_time_h
-
-    @property
-    def cost_usd(self) -> np.ndarray:
-        """USD per TEU-equivalent of every arc, border fees included (computed on each call)."""
-        return self.run_cost_usd + self.border_cost_usd
-
-    @property
     def cost_arrays(self) -> CostArrays:
         """The arcs' figures as objectives read them."""
-        return CostArrays(run_time_h=self.run_time_h, border_time_h=self.border_time_h, run_cost_usd=self.run_cost_usd,
-                          border_cost_usd=self.border_cost_usd, co2e_kg_per_t=self.co2e_kg_per_t,
-                          co2e_kg_per_teu=self.co2e_kg_per_teu, distance_km=self.distance_km)
+        return self.costs.arrays(self.distance_km)
 
     @property
     def n_arcs(self) -> int:
@@ -141,8 +123,9 @@ class WorldGraph:
 
     @property
     def nbytes(self) -> int:
-        return sum(getattr(self, f).nbytes for f in self.__dataclass_fields__  # views counted once, as their base
-                   if isinstance(getattr(self, f), np.ndarray) and getattr(self, f).base is None)
+        arrays = [getattr(self, f) for f in self.__dataclass_fields__]
+        arrays += [getattr(self.costs, f) for f in self.costs.__dataclass_fields__]
+        return sum(a.nbytes for a in arrays if isinstance(a, np.ndarray) and a.base is None)  # views: once, as their base
 
 
 def _line_values(mode: Mode, mp: ModeParameters, km: np.ndarray) -> dict[str, np.ndarray | int]:
@@ -205,6 +188,8 @@ class _Arcs:
 
     LINE = ("distance_km", "run_time_h", "run_cost_usd", "co2e_kg_per_t")
     """The fields kept side by side in ``line_figures``."""
+    COSTS = ("run_time_h", "run_cost_usd", "border_time_h", "border_cost_usd", "co2e_kg_per_t", "co2e_kg_per_teu")
+    """The fields that make the world's :class:`~corridors.costs.CostParts`."""
 
     def arrays(self) -> dict[str, np.ndarray]:
         out = {}
@@ -405,5 +390,6 @@ def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Po
         chokepoints=tuple(chokepoint_ids), lon=lon, lat=lat, country=country,
         layer=np.concatenate(layer_id), ref=np.concatenate(ref), chokepoint_bits=bits,
         chokepoint_countries=tuple(c.countries if c is not None else () for c in sea_chokepoints),
-        country_gauge_mm=gauge_of, crossing_rules=rules, **data,
+        country_gauge_mm=gauge_of, crossing_rules=rules,
+        costs=CostParts(**{name: data.pop(name) for name in _Arcs.COSTS}), **data,
     )
