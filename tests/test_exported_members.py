@@ -9,7 +9,7 @@ import corridors
 def test_all_is_sorted_and_complete():
     assert corridors.__all__ == sorted(corridors.__all__)
     public = {name for name in dir(corridors) if not name.startswith("_")}
-    subpackages = {"analysis", "api", "caching", "cli", "costs", "data", "errors", "geo", "graph", "io", "model", "routing", "scenarios", "session", "web", "world"}
+    subpackages = {"analysis", "api", "batch", "caching", "cli", "costs", "data", "errors", "geo", "graph", "io", "model", "routing", "scenarios", "session", "validation", "web", "world"}
     assert public - subpackages == set(corridors.__all__)
 
 

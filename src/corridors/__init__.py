@@ -5,6 +5,7 @@
 ['AmbiguousPlaceError', 'BorderCrossing', 'CorridorsError']
 """
 
+from corridors.batch import compare_many, route_many
 from corridors.errors import (
     AmbiguousPlaceError,
     CorridorsError,
@@ -38,9 +39,11 @@ __all__ = [
     "Status",
     "UnknownPlaceError",
     "alternative_routes",
+    "compare_many",
     "compile_graph",
     "load_atlas",
     "read_network",
     "resolve_place",
     "route",
+    "route_many",
 ]
