@@ -148,3 +148,25 @@ def test_compare_many_takes_a_frame_of_lanes(atlas_session):
     assert (row["lane"], row["status"], row["volume_teu_per_year"]) == ("0", "rerouted", 100.0)
     assert (row["via_before"], row["via_after"]) == ("GE>RU", "GE>AZ, AZ>RU")
     assert row["time_h_change"] > 0
+
+
+class AtlasAsWorld:
+    """Stands in for a world router: answers on the atlas it was built over, remembering the options."""
+
+    def __init__(self, network) -> None:
+        self.network, self.options = network, []
+
+    def route(self, origin, destination, options):
+        self.options.append(options)
+        return route(self.network, origin, destination, RouteOptions(cargo=options.cargo))
+
+
+def test_route_many_on_the_world_routes_pair_by_pair_through_the_session(tiny):
+    worlds = []
+    loader = lambda network, layers_from, progress: worlds.append(AtlasAsWorld(network)) or worlds[-1]  # noqa: E731
+    pairs = pd.DataFrame({"origin": ["p", "p", "q"], "destination": ["t", "Nowhere", "u"], "cargo": ["feu", "teu", ""]})
+    frame = route_many(pairs, session=Session(tiny, world_loader=loader), world=True)
+    _check_rows(frame, tiny, RouteOptions(), cargo={0: "feu", 1: "teu", 2: "teu"})
+    assert list(frame["status"]) == ["ok", "unknown_place", "ok"]
+    [world] = worlds  # loaded once, asked once per pair with the row's cargo
+    assert [o.cargo for o in world.options] == ["feu", "teu", "teu"]
