@@ -5,6 +5,7 @@ from that built-in, so callers can catch either::
 
     CorridorsError
     ├── DataError (ValueError)            a network file breaks the schema; carries every problem
+    │   └── FigureTableError              the validation figures or their sources break the contract
     ├── ScenarioError (ValueError)        a scenario file is invalid; carries every problem
     ├── UnknownPlaceError (KeyError)      a place name matched nothing; carries suggestions
     ├── AmbiguousPlaceError (ValueError)  a place name matched several nodes; carries candidates
@@ -51,6 +52,15 @@ class DataError(CorridorsError, ValueError):
         lines = [str(p) for p in errors[:20]]
         more = [f"... and {len(errors) - 20} more"] if len(errors) > 20 else []
         super().__init__("\n".join([head, *lines, *more]))
+
+
+class FigureTableError(DataError):
+    """The published figures to validate against (``data/validation``) break their contract
+    (docs/validation.md). ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__(problems)
+        self.args = (str(self.args[0]).replace("in the network data", "in the validation figures", 1),)
 
 
 class ScenarioError(CorridorsError, ValueError):

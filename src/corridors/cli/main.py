@@ -394,6 +394,47 @@ def serve(
     uvicorn.run("corridors.api:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
+class ValidateFormat(str, Enum):
+    table = "table"
+    json = "json"
+    html = "html"
+
+
+@app.command()
+def validate(
+    fmt: Annotated[ValidateFormat, typer.Option("--format", help="table (text), json, or a self-contained html page.")] = ValidateFormat.table,
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the report here instead of to stdout.")] = None,
+    category: Annotated[Optional[list[str]], typer.Option("--category", help="Only these categories: length, time, dwell, cost (repeatable, comma-separated).")] = None,
+    worst: Annotated[int, typer.Option(help="How many of the worst misses to list.", min=0, max=1000)] = 10,
+    figures: Annotated[Optional[Path], typer.Option("--figures", help="A folder of figures-*.csv and sources-*.csv instead of the packaged table.")] = None,
+    network: NetworkOption = None,
+) -> None:
+    """Compare the model with published lengths, times, border dwell and costs: hit rate per
+    category, the worst misses with their sources, circular figures (the atlas cites their source) apart."""
+    from corridors.io._atomic import write_atomic
+    from corridors.session import Session
+    from corridors.validation import CATEGORIES, load_figures, read_figures, run_validation
+    from corridors.validation.html import to_html
+    from corridors.validation.report import to_json, to_text
+
+    chosen = _split(category)
+    if unknown := [c for c in chosen if c not in CATEGORIES]:
+        _fail(f"unknown category {', '.join(unknown)}; choose from {', '.join(CATEGORIES)}")
+    try:
+        with Session(network) as session:
+            table = read_figures(figures, session.network) if figures else load_figures(session.network)
+            report = run_validation(table.select(frozenset(chosen) or None), session)
+    except CorridorsError as exc:
+        _fail(str(exc))
+        return
+    text = {ValidateFormat.table: to_text, ValidateFormat.json: to_json, ValidateFormat.html: to_html}[fmt](report, worst=worst)
+    if out_file:
+        write_atomic(out_file, text)
+        err.print(f"wrote {out_file}")
+    else:
+        sys.stdout.write(text)
+
+
 @data_app.command("check")
 def data_check(
     path: Annotated[Optional[Path], typer.Argument(help="Network folder; the built-in atlas if omitted.")] = None,
