@@ -60,14 +60,14 @@ def _parameter_citations(parameters: Parameters) -> Iterable[tuple[str, Iterable
 
 
 def atlas_citations(network: Network) -> dict[str, tuple[str, ...]]:
-    """For each source id the network's elements cite, what cites it (``"border samur--yalama"``,
-    ``"parameters: rail mode"``...), in the network's order."""
+    """For each source id the network's elements cite, what cites it (``"border samur--yalama
+    (road)"``, ``"parameters: rail mode"``...): border crossings, parameters, links, then nodes."""
     cited: dict[str, list[str]] = {}
     elements = [
-        *((f"node {n.id}", n.source_ids) for n in network.nodes),
-        *((f"link {link.id}", link.source_ids) for link in network.links),
         *((f"border {b.id} ({b.mode.value})", b.source_ids) for b in network.borders),
         *_parameter_citations(network.parameters),
+        *((f"link {link.id}", link.source_ids) for link in network.links),
+        *((f"node {n.id}", n.source_ids) for n in network.nodes),
     ]
     for where, ids in elements:
         for source_id in ids:
@@ -82,14 +82,19 @@ def _title_key(source: Source) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Circularity:
-    """What the atlas cites, to tell whether a figure's source is one of them."""
+    """What the atlas cites, to tell whether a figure's source is one of them: the cited ids with
+    what cites them, the atlas's source ids, and its sources by URL and by publisher and title."""
 
     citations: Mapping[str, tuple[str, ...]]
-    atlas_sources: Mapping[str, Source]
+    atlas_ids: frozenset[str]
+    by_url: Mapping[str, str]
+    by_title: Mapping[tuple[str, str], str]
 
     @classmethod
     def of(cls, network: Network) -> Circularity:
-        return cls(atlas_citations(network), {s.id: s for s in network.sources})
+        by_url = {url: s.id for s in network.sources for url in reference_urls(s.reference)}
+        by_title = {_title_key(s): s.id for s in network.sources if s.title}
+        return cls(atlas_citations(network), frozenset(s.id for s in network.sources), by_url, by_title)
 
     def reason(self, source_id: str, source: Source | None) -> str | None:
         """Why a figure citing ``source_id`` (described by ``source``) is circular, or ``None``."""
@@ -103,15 +108,14 @@ class Circularity:
         return f"{how}{used}"
 
     def _atlas_match(self, source_id: str, source: Source | None) -> tuple[str, str] | None:
-        if source_id in self.atlas_sources or source_id in self.citations:
+        if source_id in self.atlas_ids or source_id in self.citations:
             return source_id, f"atlas source {source_id}"
         if source is None:
             return None
-        urls = reference_urls(source.reference)
-        key = _title_key(source)
-        for atlas in self.atlas_sources.values():
-            if urls & reference_urls(atlas.reference):
-                return atlas.id, f"same URL as atlas source {atlas.id}"
-            if key[1] and key == _title_key(atlas):
-                return atlas.id, f"same publisher and title as atlas source {atlas.id}"
+        for url in sorted(reference_urls(source.reference)):
+            if url in self.by_url:
+                return self.by_url[url], f"same URL as atlas source {self.by_url[url]}"
+        if source.title and _title_key(source) in self.by_title:
+            atlas_id = self.by_title[_title_key(source)]
+            return atlas_id, f"same publisher and title as atlas source {atlas_id}"
         return None

@@ -49,7 +49,7 @@ def _rate_row(rate: CategoryRate) -> list[str]:
 def headline_table(report: ValidationReport) -> list[str]:
     """Hit rate per category and overall (non-circular figures), circular figures apart."""
     rows = [_rate_row(c) for c in report.categories] + [_rate_row(report.overall)]
-    return _columns(["category", "hits / figures", "hit rate", "circular (hits / figures, not counted)"], rows, (1, 2))
+    return _columns(["category", "hits / figures", "hit rate", "circular: hits / figures (not counted)"], rows, (1, 2))
 
 
 def _source(report: ValidationReport, result: FigureResult) -> str:

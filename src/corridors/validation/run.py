@@ -186,8 +186,11 @@ class _Runner:
         except CorridorsError as exc:
             return None, _why(exc)
 
-    def _crossing(self, figure: Figure) -> tuple[float, str]:
-        [crossing] = crossings_named(self.session.network, figure.border, figure.modes)
+    def _crossing(self, figure: Figure) -> tuple[float | None, str]:
+        found = crossings_named(self.session.network, figure.border, figure.modes)
+        if len(found) != 1:  # the table was checked against another network
+            return None, f"{len(found)} crossings {figure.border!r} of these modes in this network; need one"
+        [crossing] = found
         where = f"{crossing.name} ({crossing.mode.value}, {crossing.country_a}-{crossing.country_b})"
         if figure.measure == "dwell_h":
             return border_dwell_h(crossing)[0], where

@@ -37,6 +37,7 @@ __all__ = [
     "Figure",
     "FigureTable",
     "Measure",
+    "crossings_named",
     "load_figures",
     "read_figures",
 ]
