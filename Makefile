@@ -4,7 +4,7 @@
 # Both are idempotent: the virtual environment is rebuilt only when pyproject.toml changes,
 # the web vendor files only when web/package-lock.json changes, Chromium only if missing.
 # Other targets: make report (the Mumbai -> Moscow route report: table, GeoJSON, HTML map in out/),
-# make bench, make clean.
+# make bench, make docs (the documentation site, built offline into site/), make clean.
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,7 +14,7 @@ VENDOR := src/corridors/web/static/vendor/leaflet/leaflet.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo report test bench setup chromium clean
+.PHONY: demo report test bench docs setup chromium clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,5 +50,16 @@ bench: setup
 	$(BIN)/python bench/bench_scenarios.py
 	$(BIN)/python bench/bench_load.py
 
+DOCS_STAMP := $(VENV)/.installed-docs
+
+$(DOCS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $(DOCS_STAMP)
+
+# mkdocs-material with the Python API from docstrings (mkdocstrings) and the CLI reference from the
+# command definitions (docs/hooks/cli_reference.py); --strict: a broken link or reference fails the build
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) out .pytest_cache .hypothesis web/node_modules src/corridors/web/static/vendor
+	rm -rf $(VENV) out site .pytest_cache .hypothesis web/node_modules src/corridors/web/static/vendor

@@ -120,6 +120,8 @@ class Session:
         Told what is being done while something slow loads (the world layers), as
         ``progress(message)``.
 
+    Notes
+    -----
     A session may be used from several threads at once. Use it as a context manager, or call
     :meth:`close`, to let go of what it holds.
     """
