@@ -265,14 +265,9 @@ class Service:
 
     def _basemap_locked(self) -> dict[str, Any]:
         if self._basemap is None:
-            from corridors.geo.outlines import country_outlines
+            from corridors.geo.outlines import outlines_geojson
 
-            features = []
-            for outline in country_outlines((-180.0, -60.0, 180.0, 85.0), tolerance_deg=0.08):
-                features.append({"type": "Feature", "properties": {"iso": outline.iso, "name": outline.name},
-                                 "geometry": {"type": "MultiPolygon", "coordinates": [
-                                     [[[round(float(x), 3), round(float(y), 3)] for x, y in ring]] for ring in outline.rings]}})
-            self._basemap = {"type": "FeatureCollection", "features": features}
+            self._basemap = outlines_geojson((-180.0, -60.0, 180.0, 85.0), tolerance_deg=0.08)
         return self._basemap
 
     def health(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 import numpy as np
 
@@ -70,3 +71,19 @@ def country_outlines(
         if rings:
             result.append(CountryOutline(iso, name, rings, lx, ly))
     return result
+
+
+def outlines_geojson(
+    bbox: tuple[float, float, float, float] = (-180.0, -60.0, 180.0, 85.0), *, tolerance_deg: float = 0.08,
+    digits: int = 3,
+) -> dict[str, Any]:
+    """:func:`country_outlines` as a GeoJSON FeatureCollection (a MultiPolygon per country, its
+    ``iso`` and ``name`` as properties, coordinates rounded to ``digits`` decimals): the base layer
+    of the web app and of the notebook maps."""
+    features = []
+    for outline in country_outlines(bbox, tolerance_deg=tolerance_deg):
+        features.append({"type": "Feature", "properties": {"iso": outline.iso, "name": outline.name},
+                         "geometry": {"type": "MultiPolygon", "coordinates": [
+                             [[[round(float(x), digits), round(float(y), digits)] for x, y in ring]]
+                             for ring in outline.rings]}})
+    return {"type": "FeatureCollection", "features": features}

@@ -56,7 +56,7 @@ def _frame(bbox: tuple[float, float, float, float], *, width_in: float, max_heig
 
 
 def draw_map(
-    network: Network,
+    network: Network | None,
     route=None,
     *,
     title: str = "",
@@ -64,7 +64,8 @@ def draw_map(
     bbox: tuple[float, float, float, float] | None = None,
 ):
     """A Figure with the network (faded when a route is drawn) and the route on top, framed on
-    the route, on ``bbox`` (min_lon, min_lat, max_lon, max_lat) or on the whole network."""
+    the route, on ``bbox`` (min_lon, min_lat, max_lon, max_lat) or on the whole network. With no
+    network, the route alone over the country outlines."""
     from matplotlib.lines import Line2D
 
     if route is not None:
@@ -74,7 +75,7 @@ def draw_map(
     bbox = bbox or _extent(points)
     fig, ax = _frame(bbox, width_in=width_in, max_height_in=10.0, title=title, dpi=110)
     faded = route is not None
-    for link in network.links:
+    for link in network.links if network is not None else ():
         xs, ys = zip(*network.link_geometry(link))
         ax.plot(xs, ys, color=MODE_COLOURS[link.mode], linestyle=STATUS_DASHES[link.status],
                 linewidth=0.8 if faded else 1.4, alpha=0.35 if faded else 0.9, zorder=3)
