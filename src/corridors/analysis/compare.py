@@ -5,12 +5,17 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from corridors.analysis.attribution import country_shares
 from corridors.analysis.cases import Case, LaneResult, route_lanes
 from corridors.analysis.lanes import AccessPair, Lane, shipments_per_year
 from corridors.graph import compile_graph
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pandas
+
+    from corridors.io.notebook import InlineMap
 
 COST_TOLERANCE_USD = 0.5
 """A cost change per shipment within this many USD counts as no change."""
@@ -159,6 +164,22 @@ class Comparison:
                         "reason_after": a.after.reason} for a in self.access],
             "notes": "Per shipment unless *_per_year; border links split evenly between the countries they touch.",
         }
+
+    def to_frames(self) -> dict[str, pandas.DataFrame]:
+        """``lanes``, ``countries`` and ``access`` as pandas DataFrames with the JSON's field
+        names (:func:`corridors.io.frames.comparison_to_frames`; needs the ``geo`` extra)."""
+        from corridors.io.frames import comparison_to_frames
+
+        return comparison_to_frames(self)
+
+    def explore(self, *, height_px: int = 460) -> InlineMap:
+        """An offline map of the changed lanes, before (grey, dashed) and after (by mode)."""
+        from corridors.io.notebook import comparison_map
+
+        return comparison_map(self, height_px=height_px)
+
+    def _repr_html_(self) -> str:
+        return self.explore()._repr_html_()
 
 
 def _country_totals(results: list[LaneResult], network) -> dict[str, list[float]]:

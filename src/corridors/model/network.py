@@ -10,9 +10,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from corridors.model.changes import Change
 from corridors.model.enums import LengthSource, Mode, NodeKind, SourceKind, Status
+
+if TYPE_CHECKING:  # pragma: no cover - types only (the model imports no io at run time)
+    import geopandas
+
+    from corridors.io.notebook import InlineMap
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 """The network years the data, scenarios and routes may name; every dated element opens by the last."""
@@ -257,3 +263,20 @@ class Network:
         if not coords:
             return ((a.lon, a.lat), (b.lon, b.lat))
         return tuple(coords)
+
+    def to_geodataframes(self) -> dict[str, geopandas.GeoDataFrame]:
+        """``nodes``, ``links`` and ``borders`` as geopandas GeoDataFrames (EPSG:4326), with the
+        GeoJSON's field names (:func:`corridors.io.frames.network_to_geodataframes`; needs the
+        ``geo`` extra)."""
+        from corridors.io.frames import network_to_geodataframes
+
+        return network_to_geodataframes(self)
+
+    def explore(self, *, height_px: int = 460) -> InlineMap:
+        """An offline map of every link and node (Leaflet over country outlines, nothing fetched)."""
+        from corridors.io.notebook import network_map
+
+        return network_map(self, height_px=height_px)
+
+    def _repr_html_(self) -> str:
+        return self.explore()._repr_html_()

@@ -8,6 +8,7 @@ and sums the figures of the edges on its path, as a route's totals do.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,6 +18,9 @@ from corridors.routing.options import RouteOptions, cargo_unit
 from corridors.routing.places import resolve_place
 from corridors.routing.prepare import check_end, prepare_rules, via_waypoints, with_policies
 from corridors.routing.query import PreparedQuery
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pandas
 
 MATRIX_FIELDS = ("distance_km", "time_h", "cost_usd", "co2e_kg")
 
@@ -32,6 +36,13 @@ class RouteMatrix:
     time_h: tuple[tuple[float | None, ...], ...]
     cost_usd: tuple[tuple[float | None, ...], ...]
     co2e_kg: tuple[tuple[float | None, ...], ...]
+
+    def to_frame(self) -> pandas.DataFrame:
+        """A pandas DataFrame, one row per (origin, destination) with the four figures
+        (:func:`corridors.io.frames.matrix_to_frame`; needs the ``geo`` extra)."""
+        from corridors.io.frames import matrix_to_frame
+
+        return matrix_to_frame(self)
 
 
 def route_matrix(network: Network, origins: list[str], destinations: list[str],

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from corridors.model import CargoUnit, Mode, Status
+from corridors.model import CargoUnit, Mode, Network, Status
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import geopandas
+    import pandas
+
+    from corridors.io.notebook import InlineMap
 
 
 class TransferKind(str, Enum):
@@ -137,6 +143,19 @@ def _shallow(step: Step, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     return d
 
 
+def step_to_dict(step: Step) -> dict[str, Any]:
+    """A step as it appears in :meth:`Route.to_dict`: a leg's places as ``from``/``to``, a
+    transfer's as ``at``; no geometry (a leg's vertices, a border's or transfer's lon/lat)."""
+    if isinstance(step, Leg):
+        d = _shallow(step, ("geometry",))
+        d["from"], d["to"] = d.pop("from_name"), d.pop("to_name")
+        return d
+    d = _shallow(step, ("lon", "lat"))
+    if isinstance(step, TransferStep):
+        d["at"] = d.pop("at_name")
+    return d
+
+
 @dataclass(frozen=True)
 class Route:
     """A route and its figures per shipment of ``cargo``. ``steps`` are in travel order.
@@ -221,17 +240,9 @@ class Route:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (the CLI's ``--format json``)."""
-        legs = []
-        for leg in self.legs:
-            d = _shallow(leg, ("geometry",))
-            d["from"], d["to"] = d.pop("from_name"), d.pop("to_name")
-            legs.append(d)
-        borders = [_shallow(b, ("lon", "lat")) for b in self.border_crossings]
-        transfers = []
-        for t in self.transfers:
-            d = _shallow(t, ("lon", "lat"))
-            d["at"] = d.pop("at_name")
-            transfers.append(d)
+        legs = [step_to_dict(leg) for leg in self.legs]
+        borders = [step_to_dict(b) for b in self.border_crossings]
+        transfers = [step_to_dict(t) for t in self.transfers]
         return {
             "origin": self.origin_name,
             "destination": self.destination_name,
@@ -271,3 +282,27 @@ class Route:
             })
         summary = {k: v for k, v in self.to_dict().items() if k not in ("legs", "border_crossings", "transfers")}
         return {"type": "FeatureCollection", "properties": summary, "features": features}
+
+    def to_frame(self) -> pandas.DataFrame:
+        """A pandas DataFrame, one row per step in travel order, with the JSON's field names
+        (:func:`corridors.io.frames.route_to_frame`; needs the ``geo`` extra)."""
+        from corridors.io.frames import route_to_frame
+
+        return route_to_frame(self)
+
+    def to_geodataframe(self) -> geopandas.GeoDataFrame:
+        """:meth:`to_frame` as a geopandas GeoDataFrame: a LineString per leg, a Point per border
+        crossing and transfer, EPSG:4326 (needs the ``geo`` extra)."""
+        from corridors.io.frames import route_to_geodataframe
+
+        return route_to_geodataframe(self)
+
+    def explore(self, *, network: Network | None = None, height_px: int = 460) -> InlineMap:
+        """An offline map of the route (Leaflet over country outlines, nothing fetched), over
+        ``network`` faded when given; shows itself in a notebook, ``.save(path)`` writes it."""
+        from corridors.io.notebook import route_map
+
+        return route_map(self, network=network, height_px=height_px)
+
+    def _repr_html_(self) -> str:
+        return self.explore()._repr_html_()
