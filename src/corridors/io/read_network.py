@@ -1,4 +1,6 @@
-"""Read a network folder (CSV + YAML, see docs/data-format.md) into a validated Network.
+"""Read a network into a validated Network: our folder format (CSV + YAML, see
+docs/data-format.md), a GMNS folder (:mod:`corridors.io.gmns`) or a GeoPackage
+(:mod:`corridors.io.geopackage`), whichever ``path`` is.
 
 All problems are collected and raised together in one :class:`~corridors.errors.DataError`, each
 naming the file, line, column, what was found and what is allowed.
@@ -6,107 +8,17 @@ naming the file, line, column, what was found and what is allowed.
 
 from __future__ import annotations
 
-import csv
 import json
-from collections.abc import Iterator
 from os import PathLike
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, TypeVar
-
-import yaml
-from pydantic import BaseModel, ValidationError
+from typing import Any
 
 from corridors.errors import DataError, Problem
-from corridors.io._assemble import build_network
-from corridors.io.schema import (
-    AtlasSpec,
-    BorderRow,
-    LinkRow,
-    NodeRow,
-    ParametersSpec,
-    SourceRow,
-    validation_message,
-)
+from corridors.io._tables import TABLES, Geometries, _Collector, _read_csv, finish, read_specs
+from corridors.io.schema import BorderRow, LinkRow, NodeRow, SourceRow
 from corridors.model import Network
 
-RowT = TypeVar("RowT", bound=BaseModel)
-
-TABLES = ("sources.csv", "nodes.csv", "links.csv", "borders.csv")
-
-
-class _Collector:
-    """Gathers problems while files are read, relative to the network's root folder."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.problems: list[Problem] = []
-        self.invalid_ids: set[str] = set()  # ids of rows that failed the schema: not "unknown"
-
-    def rel(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self.root.parent))
-        except ValueError:
-            return str(path)
-
-    def add(self, path: Path, line: int | None, column: str | None, message: str) -> None:
-        self.problems.append(Problem(self.rel(path), line, column, message))
-
-
-def _describe(error: dict[str, Any]) -> tuple[str, str]:
-    loc = ".".join(str(part) for part in error["loc"] if part != "from_")
-    column = loc or "(row)"
-    if error["loc"] and error["loc"][0] == "from_":
-        column = "from"
-    found = error.get("input")
-    message = validation_message(error)
-    if error["type"] == "extra_forbidden":
-        message = "unknown column"
-    elif error["type"] == "missing":
-        message = "required value is missing"
-    elif found is not None and not isinstance(found, dict):
-        message = f"{message} (found {found!r})"
-    return column, message
-
-
-def _read_csv(path: Path, model: type[RowT], out: _Collector) -> Iterator[tuple[int, RowT]]:
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        known = set(model.model_fields) | {
-            field.alias for field in model.model_fields.values() if field.alias
-        }
-        unknown = [c for c in reader.fieldnames or () if c not in known]
-        for column in unknown:
-            out.add(path, 1, column, f"unknown column; allowed: {', '.join(sorted(known - {'from_'}))}")
-        for row in reader:
-            line = reader.line_num
-            cells = {k: v for k, v in row.items() if k in known and k is not None}
-            cells = {k: v for k, v in cells.items() if v is not None and v.strip() != ""}
-            try:
-                yield line, model.model_validate(cells)
-            except ValidationError as exc:
-                if cells.get("id"):
-                    out.invalid_ids.add(cells["id"].strip())
-                for error in exc.errors():
-                    column, message = _describe(error)
-                    out.add(path, line, column, message)
-
-
-def _read_yaml(path: Path, model: type[RowT], out: _Collector) -> RowT | None:
-    try:
-        with path.open(encoding="utf-8") as f:
-            raw = yaml.safe_load(f)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        out.add(path, mark.line + 1 if mark else None, None, f"not valid YAML: {exc}")
-        return None
-    try:
-        return model.model_validate(raw or {})
-    except ValidationError as exc:
-        for error in exc.errors():
-            column, message = _describe(error)
-            out.add(path, None, column, message)
-        return None
+__all__ = ["_Collector", "_read_csv", "is_gmns_folder", "read_folder", "read_network"]
 
 
 def _region_dirs(root: Path) -> list[Path]:
@@ -115,7 +27,7 @@ def _region_dirs(root: Path) -> list[Path]:
     return dirs
 
 
-def _read_geometries(path: Path, out: _Collector) -> dict[str, tuple[tuple[float, float], ...]]:
+def _read_geometries(path: Path, out: _Collector) -> Geometries:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         result = {}
@@ -129,14 +41,24 @@ def _read_geometries(path: Path, out: _Collector) -> dict[str, tuple[tuple[float
         return {}
 
 
+def is_gmns_folder(path: str | PathLike[str]) -> bool:
+    """Whether ``path`` is a folder of GMNS tables (``node.csv`` and ``link.csv``, no ``nodes.csv``)."""
+    root = Path(path)
+    return root.is_dir() and (root / "node.csv").exists() and (root / "link.csv").exists() \
+        and not (root / "nodes.csv").exists()
+
+
 def read_network(path: str | PathLike[str]) -> Network:
-    """Read and validate a network folder.
+    """Read and validate a network: a folder of our format, a GMNS folder, or a GeoPackage.
 
     Parameters
     ----------
     path
         A folder holding ``atlas.yaml``, ``parameters.yaml``, ``sources.csv`` and either
-        ``nodes.csv``/``links.csv``/``borders.csv`` or region sub-folders holding them.
+        ``nodes.csv``/``links.csv``/``borders.csv`` or region sub-folders holding them
+        (:func:`read_folder`); a folder holding GMNS ``node.csv`` and ``link.csv``
+        (:func:`corridors.io.gmns.read_gmns`); or a ``.gpkg`` file
+        (:func:`corridors.io.geopackage.read_geopackage`, needs the ``geo`` extra).
 
     Returns
     -------
@@ -148,21 +70,28 @@ def read_network(path: str | PathLike[str]) -> Network:
         With every problem found, if any file breaks the schema or a reference dangles.
     """
     root = Path(path)
+    if root.is_file() and root.suffix.lower() == ".gpkg":
+        from corridors.io.geopackage import read_geopackage
+
+        return read_geopackage(root)
+    if is_gmns_folder(root):
+        from corridors.io.gmns import read_gmns
+
+        return read_gmns(root)
+    return read_folder(root)
+
+
+def read_folder(path: str | PathLike[str]) -> Network:
+    """Read and validate a folder of our own format (see :func:`read_network`)."""
+    root = Path(path)
     if not root.is_dir():
-        raise DataError([Problem(str(root), None, None, "not a folder holding a network")])
+        raise DataError([Problem(str(root), None, None,
+                                 "not a folder holding a network (nor a GMNS folder, nor a .gpkg file)")])
     out = _Collector(root)
-    atlas = None
-    params = None
-    for name, model in (("atlas.yaml", AtlasSpec), ("parameters.yaml", ParametersSpec)):
-        file = root / name
-        if not file.exists():
-            out.add(file, None, None, "file is missing")
-            continue
-        spec = _read_yaml(file, model, out)
-        atlas, params = (spec, params) if name == "atlas.yaml" else (atlas, spec)
+    atlas, params = read_specs(root, out)
 
     rows: dict[str, list[tuple[str, int, Any]]] = {t: [] for t in TABLES}
-    geometries: dict[str, tuple[tuple[float, float], ...]] = {}
+    geometries: Geometries = {}
     source_files = [root / "sources.csv"] if (root / "sources.csv").exists() else []
     regions = _region_dirs(root)
     geometry_files = []
@@ -187,11 +116,4 @@ def read_network(path: str | PathLike[str]) -> Network:
         rows["sources.csv"] += [(out.rel(file), line, r) for line, r in _read_csv(file, SourceRow, out)]
     if not rows["nodes.csv"] and not any(p.column for p in out.problems):
         out.add(root, None, None, "no nodes.csv found in the folder or its region sub-folders")
-
-    network, problems = build_network(
-        atlas, params, rows, MappingProxyType(geometries), root.name, invalid_ids=out.invalid_ids
-    )
-    out.problems += problems
-    if out.problems or network is None:
-        raise DataError(out.problems)
-    return network
+    return finish(out, atlas, params, rows, geometries, root.name)
