@@ -3,7 +3,7 @@
 from corridors.analysis.cases import Case, LaneResult, base_case, route_lane, route_lanes, scenario_case
 from corridors.analysis.compare import AccessChange, Comparison, CountryImpact, LaneChange, compare
 from corridors.analysis.criticality import Criticality, criticality
-from corridors.analysis.lanes import AccessPair, Lane, load_access_pairs, load_lanes
+from corridors.analysis.lanes import AccessPair, Lane, load_access_pairs, load_lanes, read_lanes
 from corridors.analysis.tcd import TcdPoint, tcd_series
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "criticality",
     "load_access_pairs",
     "load_lanes",
+    "read_lanes",
     "route_lane",
     "route_lanes",
     "scenario_case",

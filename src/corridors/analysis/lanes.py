@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from corridors.errors import DataError, Problem
+from corridors.errors import DataError, InvalidOptionError, Problem
 from corridors.model import Mode
 from corridors.routing.result import Route
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pandas
+
+LANE_COLUMNS = ("id", "origin", "destination")
+"""The columns a lane table must have; ``cargo``, ``volume_teu_per_year``, ``volume_source_ids``
+and ``notes`` are optional."""
 
 SOURCES = "sources.csv"
 """The file, next to a lane file, that its ``volume_source_ids`` refer to."""
@@ -64,32 +72,40 @@ def _text(path: Path | None, name: str, what: str) -> tuple[str, str]:
 
 def _rows(label: str, text: str, required: tuple[str, ...],
           problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
-    """The CSV's rows (values stripped) with their line numbers. A missing required column is one
-    problem on line 1 (and no rows), a blank required value one problem on its row, left out."""
+    """The CSV's rows (values stripped) with their line numbers (see :func:`_checked`)."""
     reader = csv.DictReader(text.splitlines())
-    header = reader.fieldnames or []
+    rows = ((reader.line_num, row) for row in reader)
+    yield from _checked(label, list(reader.fieldnames or []), rows, required, problems)
+
+
+def _checked(label: str, header: list[str], rows: Iterable[tuple[int, Mapping[str, Any]]], required: tuple[str, ...],
+             problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows (values stripped) with their line numbers. A missing required column is one problem
+    on line 1 (and no rows), a blank required value one problem on its row, left out."""
     absent = [c for c in required if c not in header]
     for column in absent:
         found = ", ".join(header) or "nothing"
         problems.append(Problem(label, 1, column, f"required column is missing (found: {found})"))
     if absent:
         return
-    for row in reader:
+    for line, row in rows:
         blank = [c for c in required if not (row.get(c) or "").strip()]
         if blank:
-            problems.append(Problem(label, reader.line_num, blank[0], "required value is missing"))
+            problems.append(Problem(label, line, blank[0], "required value is missing"))
         else:
-            yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
+            yield line, {k: (v or "").strip() for k, v in row.items() if k is not None}
 
 
 def _ids(field: str) -> tuple[str, ...]:
     return tuple(s.strip() for s in field.split(";") if s.strip())
 
 
-def _source_ids(lane_path: Path | None, problems: list[Problem]) -> tuple[str, frozenset[str] | None]:
-    """(label, ids) of the ``sources.csv`` next to the lane file; ids is None when there is none."""
-    path = lane_path.with_name(SOURCES) if lane_path else None
-    if path is not None and not path.exists():
+def _source_ids(lane_path: Path | None, problems: list[Problem],
+                sources: Path | None = None) -> tuple[str, frozenset[str] | None]:
+    """(label, ids) of ``sources`` if given, else of the ``sources.csv`` next to the lane file;
+    ids is None when there is none."""
+    path = sources or (lane_path.with_name(SOURCES) if lane_path else None)
+    if path is not None and not path.exists() and sources is None:
         return str(path), None
     label, text = _text(path, SOURCES, "lane sources file")
     ids: set[str] = set()
@@ -100,7 +116,7 @@ def _source_ids(lane_path: Path | None, problems: list[Problem]) -> tuple[str, f
     return label, frozenset(ids)
 
 
-def _check_sources(label: str, line: int, cited: tuple[str, ...], has_volume: bool,
+def _check_sources(label: str, line: int | None, cited: tuple[str, ...], has_volume: bool,
                    sources: tuple[str, frozenset[str] | None], problems: list[Problem]) -> None:
     """A volume cites at least one source; every cited id is in the sources file."""
     sources_label, known = sources
@@ -125,7 +141,8 @@ def load_lanes(path: str | PathLike[str] | None = None) -> list[Lane]:
     optionally ``cargo,volume_teu_per_year,volume_source_ids,notes``.
 
     ``volume_source_ids`` (``;``-separated) are ids in the ``sources.csv`` next to the lane file
-    (for the shipped set, ``lanes/sources.csv``); a volume must cite at least one.
+    (for the shipped set, ``lanes/sources.csv``); a volume must cite at least one. For lanes
+    from a DataFrame or an OMX matrix, see :func:`read_lanes`.
 
     Raises
     ------
@@ -133,12 +150,22 @@ def load_lanes(path: str | PathLike[str] | None = None) -> list[Lane]:
         Listing every problem (file, line, column): a missing column or value, a volume that is
         not a non-negative number, a volume without a source, an unknown source id.
     """
-    lane_path = Path(path) if path else None
+    return _csv_lanes(Path(path) if path else None)
+
+
+def _csv_lanes(lane_path: Path | None, sources: Path | None = None) -> list[Lane]:
+    """Lanes of a CSV (the shipped set if None) citing ``sources`` (else the file beside it)."""
     label, text = _text(lane_path, "default.csv", "lane file")
     problems: list[Problem] = []
-    sources = _source_ids(lane_path, problems)
+    sourced = _source_ids(lane_path, problems, sources)
+    return _lanes(label, _rows(label, text, LANE_COLUMNS, problems), sourced, problems)
+
+
+def _lanes(label: str, rows: Iterable[tuple[int, dict[str, str]]], sources: tuple[str, frozenset[str] | None],
+           problems: list[Problem]) -> list[Lane]:
+    """Lanes from checked rows of the lane columns; raises every problem found."""
     lanes = []
-    for line, row in _rows(label, text, ("id", "origin", "destination"), problems):
+    for line, row in rows:
         volume = row.get("volume_teu_per_year", "")
         try:
             value = float(volume) if volume else None
@@ -157,6 +184,142 @@ def load_lanes(path: str | PathLike[str] | None = None) -> list[Lane]:
     if problems:
         raise DataError(problems)
     return lanes
+
+
+def read_lanes(
+    source: str | PathLike[str] | pandas.DataFrame,
+    *,
+    sources: str | PathLike[str] | None = None,
+    matrix: str | None = None,
+    lookup: str | None = None,
+    zones: str | PathLike[str] | Mapping[Any, str] | None = None,
+    source_ids: Sequence[str] = (),
+    cargo: str = "teu",
+) -> list[Lane]:
+    """Lanes from a CSV file (as :func:`load_lanes`), a pandas DataFrame with the same columns
+    (rows numbered from 1 in problems), or one matrix of an OMX file (``.omx``; needs h5py).
+
+    Parameters
+    ----------
+    source
+        The CSV path, the DataFrame, or the OMX path.
+    sources
+        The ``sources.csv`` that volume source ids cite; by default the one next to a CSV or
+        OMX file (a DataFrame has none: give it if its volumes cite sources).
+    matrix, lookup
+        OMX only: the matrix of TEU a year from row zone to column zone, and the lookup naming
+        its zones; each may be left out when the file has only one.
+    zones
+        OMX only, required: zone -> place (a node id or name), as a mapping or a CSV with columns
+        ``zone,place``. Zones that share a place add up; flows within one place are left out;
+        a zone with volumes but no place is an error.
+    source_ids
+        OMX only, required: the sources of the matrix's volumes (ids in ``sources``).
+    cargo
+        OMX only: the cargo unit of every lane.
+
+    Returns
+    -------
+    list[Lane]
+        From an OMX matrix, one lane per place pair with a positive volume, id
+        ``<origin>--<destination>``, in matrix order.
+
+    Raises
+    ------
+    DataError
+        Listing every problem: as for :func:`load_lanes`; for OMX also a missing matrix or
+        lookup, a negative or non-finite value, an unmapped zone, a duplicate zone row, and
+        missing or unknown source ids.
+    InvalidOptionError
+        If OMX options are given for a CSV or a DataFrame.
+    """
+    given_sources = Path(sources) if sources else None
+    if isinstance(source, (str, PathLike)) and Path(source).suffix.lower() == ".omx":
+        return _omx_lanes(Path(source), matrix, lookup, zones, tuple(source_ids), cargo, given_sources)
+    if matrix or lookup or zones is not None or source_ids:
+        raise InvalidOptionError("matrix, lookup, zones and source_ids are for OMX files (*.omx) only")
+    if isinstance(source, (str, PathLike)):
+        return _csv_lanes(Path(source), given_sources)
+    problems: list[Problem] = []
+    label = "DataFrame"
+    sourced = _source_ids(None, problems, given_sources) if given_sources else ("no sources= given", None)
+    records = enumerate(source.to_dict("records"), start=1)
+    rows = ((n, {str(k): _frame_cell(v) for k, v in r.items()}) for n, r in records)
+    return _lanes(label, _checked(label, [str(c) for c in source.columns], rows, LANE_COLUMNS, problems),
+                  sourced, problems)
+
+
+def _frame_cell(value: Any) -> str:
+    """A DataFrame cell as lane-file text: nulls empty, lists ``;``-joined."""
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    try:
+        if value is None or value != value:  # NaN, NaT
+            return ""
+    except TypeError:  # pandas.NA has no truth value
+        return ""
+    return str(value)
+
+
+def _zone_places(zones: str | PathLike[str] | Mapping[Any, str] | None,
+                 problems: list[Problem]) -> tuple[str, dict[str, str]]:
+    """(label, zone -> place) with zones as text (``7``, as :mod:`corridors.io.omx` gives them)."""
+    if zones is None:
+        raise InvalidOptionError("an OMX file needs zones=: which place (node id or name) each zone is")
+    if isinstance(zones, Mapping):
+        return "zones", {_zone_text(z): str(p) for z, p in zones.items()}
+    label, text = _text(Path(zones), "", "zone table")
+    places: dict[str, str] = {}
+    for line, row in _rows(label, text, ("zone", "place"), problems):
+        zone = _zone_text(row["zone"])
+        if zone in places:
+            problems.append(Problem(label, line, "zone", f"zone {zone} is given twice"))
+        places[zone] = row["place"]
+    return label, places
+
+
+def _zone_text(zone: Any) -> str:
+    """``7``, ``7.0`` and ``"7"`` are one zone."""
+    try:
+        number = float(zone)
+    except (TypeError, ValueError):
+        return str(zone).strip()
+    return str(int(number)) if number.is_integer() else str(zone).strip()
+
+
+def _omx_lanes(path: Path, matrix: str | None, lookup: str | None, zones, source_ids: tuple[str, ...],
+               cargo: str, sources: Path | None) -> list[Lane]:
+    import numpy as np
+
+    from corridors.io.omx import read_omx
+
+    problems: list[Problem] = []
+    zones_label, places = _zone_places(zones, problems)
+    m = read_omx(path, matrix, lookup=lookup)
+    label = f"{path}[{m.name}]"
+    bad = np.argwhere(~np.isfinite(m.values) | (m.values < 0))
+    for i, j in bad[:20]:
+        problems.append(Problem(label, None, f"{m.zones[i]}->{m.zones[j]}",
+                                f"{float(m.values[i, j])!r} is not a non-negative number of TEU a year"))
+    used = (np.nan_to_num(m.values) > 0)
+    busy = used.any(axis=0) | used.any(axis=1)
+    unmapped = [m.zones[i] for i in np.flatnonzero(busy) if m.zones[i] not in places]
+    if unmapped:
+        problems.append(Problem(zones_label, None, "zone",
+                                f"zone(s) {', '.join(unmapped[:10])} carry volumes in {label} but have no place"))
+    if not source_ids:
+        problems.append(Problem(label, None, "source_ids",
+                                "the matrix's volumes need source_ids= (ids in sources.csv)"))
+    _check_sources(label, None, source_ids, False, _source_ids(path, problems, sources), problems)
+    if problems:
+        raise DataError(problems)
+    volumes: dict[tuple[str, str], float] = {}
+    for i, j in zip(*np.nonzero(used)):
+        key = (places[m.zones[i]], places[m.zones[j]])
+        if key[0] != key[1]:
+            volumes[key] = volumes.get(key, 0.0) + float(m.values[i, j])
+    return [Lane(f"{o}--{d}", o, d, cargo, volume, source_ids, f"OMX {path.name} matrix {m.name}")
+            for (o, d), volume in volumes.items()]
 
 
 def load_access_pairs(path: str | PathLike[str] | None = None) -> list[AccessPair]:

@@ -1,0 +1,95 @@
+"""Read one matrix of an OMX (Open Matrix) file: HDF5 with square matrices under ``/data`` and
+zone numbers under ``/lookup`` (needs h5py: the ``omx`` extra).
+
+Only reading: the matrix's values and the zone of each row and column. What the values mean
+(trips, TEU a year) is the caller's business (:func:`corridors.analysis.read_lanes`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+
+from corridors.errors import DataError, Problem
+
+
+@dataclass(frozen=True)
+class OmxMatrix:
+    """One OMX matrix: ``values[i, j]`` from zone ``zones[i]`` to zone ``zones[j]``."""
+
+    name: str
+    zones: tuple[str, ...]
+    values: np.ndarray
+
+
+def _h5py():
+    try:
+        import h5py
+    except ImportError:
+        raise ImportError("OMX files need the 'omx' extra: pip install 'corridors[omx]' (h5py)") from None
+    return h5py
+
+
+def _zone(value) -> str:
+    """A zone number as text: ``7``, not ``7.0`` or ``b'7'``."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8").strip()
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value.item() if isinstance(value, np.generic) else value).strip()
+
+
+def _pick(kind: str, wanted: str | None, available: list[str], label: str) -> str:
+    """The one named, or the only one there is; else a DataError listing what there is."""
+    if wanted in available or (wanted is None and len(available) == 1):
+        return wanted or available[0]
+    listed = ", ".join(available) or "none"
+    if wanted is not None:
+        message = f"no {kind} {wanted!r}; the file has: {listed}"
+    elif not available:
+        message = f"the file has no {kind}"
+    else:
+        message = f"the file has several {kind}s ({listed}): name one"
+    raise DataError([Problem(label, None, kind, message)])
+
+
+def read_omx(path: str | PathLike[str], matrix: str | None = None, *, lookup: str | None = None) -> OmxMatrix:
+    """Matrix ``matrix`` of the OMX file (the only one if None) with its zones from lookup
+    ``lookup`` (the only one if None; 1 to n, the OMX default order, if the file has none).
+
+    Raises
+    ------
+    DataError
+        If the file is not OMX, the matrix or lookup is not there (naming those that are), the
+        matrix is not square, or the lookup's length differs from the matrix's.
+    ImportError
+        Without h5py.
+    """
+    h5py = _h5py()
+    label = str(path)
+    if not Path(path).is_file():
+        raise DataError([Problem(label, None, None, "no such OMX file")])
+    try:
+        f = h5py.File(path, "r")
+    except OSError as exc:
+        raise DataError([Problem(label, None, None, f"not an OMX (HDF5) file: {exc}")]) from None
+    with f:
+        if "data" not in f:
+            raise DataError([Problem(label, None, None, "not an OMX file: no /data group")])
+        name = _pick("matrix", matrix, sorted(f["data"]), label)
+        values = np.asarray(f["data"][name][()], dtype=float)
+        if values.ndim != 2 or values.shape[0] != values.shape[1]:
+            raise DataError([Problem(label, None, "matrix", f"matrix {name!r} is {values.shape}, not square")])
+        lookups = sorted(f["lookup"]) if "lookup" in f else []
+        if lookup is None and not lookups:
+            zones = tuple(str(i) for i in range(1, len(values) + 1))
+        else:
+            table = _pick("lookup", lookup, lookups, label)
+            zones = tuple(_zone(z) for z in f["lookup"][table][()])
+            if len(zones) != len(values):
+                raise DataError([Problem(label, None, "lookup", f"lookup {table!r} has {len(zones)} zones, "
+                                                                f"matrix {name!r} {len(values)} rows")])
+    return OmxMatrix(name, zones, values)
