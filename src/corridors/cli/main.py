@@ -45,7 +45,8 @@ class ObjectiveChoice(str, Enum):
 
 NetworkOption = Annotated[
     Optional[Path],
-    typer.Option("--network", help="Network folder to use instead of the built-in atlas.", envvar="CORRIDORS_NETWORK"),
+    typer.Option("--network", help="Network to use instead of the built-in atlas: a folder of ours or of GMNS tables, "
+                 "or a .gpkg file (docs/data-format.md).", envvar="CORRIDORS_NETWORK"),
 ]
 
 
