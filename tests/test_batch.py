@@ -131,13 +131,13 @@ def test_compare_many_matches_compare(atlas_session):
     assert list(frame["lane"]) == [lane.id for lane in lanes]
     for (_, row), change in zip(frame.iterrows(), expected.lanes):
         assert row["status"] == change.status
-        assert row["reason_after"] == change.after.reason
+        assert row["after.reason"] == change.after.reason
         for f in ("time_h", "cost_usd"):
             if change.delta(f) is None:
-                assert pd.isna(row[f"{f}_change"])
+                assert pd.isna(row[f"change.{f}"])
             else:
-                assert row[f"{f}_change"] == pytest.approx(change.delta(f))
-                assert row[f"{f}_after"] - row[f"{f}_before"] == pytest.approx(change.delta(f))
+                assert row[f"change.{f}"] == pytest.approx(change.delta(f))
+                assert row[f"after.{f}"] - row[f"before.{f}"] == pytest.approx(change.delta(f))
 
 
 def test_compare_many_takes_a_frame_of_lanes(atlas_session):
@@ -146,8 +146,8 @@ def test_compare_many_takes_a_frame_of_lanes(atlas_session):
                          session=atlas_session)
     row = frame.iloc[0]
     assert (row["lane"], row["status"], row["volume_teu_per_year"]) == ("0", "rerouted", 100.0)
-    assert (row["via_before"], row["via_after"]) == ("GE>RU", "GE>AZ, AZ>RU")
-    assert row["time_h_change"] > 0
+    assert (row["before.via"], row["after.via"]) == ("GE>RU", "GE>AZ, AZ>RU")
+    assert row["change.time_h"] > 0
 
 
 class AtlasAsWorld:

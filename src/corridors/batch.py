@@ -362,10 +362,11 @@ def compare_many(
     Returns
     -------
     pandas.DataFrame
-        ``lane, origin, destination, cargo, volume_teu_per_year, status``, then for each of
-        distance_km, time_h, cost_usd, co2e_kg the ``*_before``, ``*_after`` and ``*_change``
-        (after minus before; empty unless routed in both), then ``via_before``, ``via_after``,
-        ``reason_before``, ``reason_after``. Compare the two cases in one network year (see
+        ``lane, origin, destination, cargo, volume_teu_per_year, status, changed``, then
+        ``before.*`` and ``after.*`` (``distance_km``, ``time_h``, ``cost_usd``, ``co2e_kg``, ``via``,
+        ``reason``) and ``change.*`` (each figure after minus before; empty unless routed in both):
+        the column names of :meth:`~corridors.analysis.Comparison.to_frames`' lanes, with figures
+        unrounded and the change and reason added. Compare the two cases in one network year (see
         :attr:`~corridors.analysis.Comparison.year_note`), or the change includes links that open
         in between.
     """
@@ -385,13 +386,9 @@ def compare_many(
         change = LaneChange(lane, LaneResult(lane, before.route, before.reason), LaneResult(lane, after.route, after.reason))
         row: dict[str, Any] = {"lane": lane.id, "origin": lane.origin, "destination": lane.destination,
                                "cargo": lane.cargo, "volume_teu_per_year": lane.volume_teu_per_year,
-                               "status": change.status}
-        for f in FIGURES:
-            row[f"{f}_before"] = None if before.route is None else getattr(before.route, f)
-            row[f"{f}_after"] = None if after.route is None else getattr(after.route, f)
-            row[f"{f}_change"] = change.delta(f)
-        row.update(via_before=before.route.via_summary() if before.route else None,
-                   via_after=after.route.via_summary() if after.route else None,
-                   reason_before=before.reason, reason_after=after.reason)
+                               "status": change.status, "changed": change.changed}
+        for side, outcome in (("before", before), ("after", after)):
+            row.update({f"{side}.{f}": value for f, value in _figures(outcome).items() if f != "status"})
+        row.update({f"change.{f}": change.delta(f) for f in FIGURES})
         rows.append(row)
     return pd.DataFrame(rows)
