@@ -181,7 +181,7 @@ def _route_cargo(network: Network, options: RouteOptions, rows, tick) -> Iterabl
     query, one tree per origin and set of flow rules that apply."""
     from corridors.routing._explain import explain_no_route
     from corridors.routing.options import cargo_unit
-    from corridors.routing.prepare import PreparedRoute, prepare_rules, via_waypoints, with_policies
+    from corridors.routing.prepare import PreparedRoute, policy_key, prepare_rules, via_waypoints, with_policies
     from corridors.routing.query import PreparedQuery
 
     try:
@@ -195,10 +195,9 @@ def _route_cargo(network: Network, options: RouteOptions, rows, tick) -> Iterabl
             yield k, Outcome(None, exc)
         return
     year = options.year if options.year is not None else network.as_of_year
-    groups: dict[tuple[str, tuple[str, ...]], list[tuple[int, Any, Any]]] = {}
+    groups: dict[tuple[str, tuple], list[tuple[int, Any, Any]]] = {}
     for k, o, d in rows:
-        rules = tuple(r.name for r in options.rules if r.applies(o.node.country, d.node.country))
-        groups.setdefault((o.node.id, rules), []).append((k, o, d))
+        groups.setdefault((o.node.id, policy_key(options.rules, o.node.country, d.node.country)), []).append((k, o, d))
     for group in groups.values():
         _, o0, d0 = group[0]
         departures = graph.departures(o0.node.id)

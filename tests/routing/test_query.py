@@ -67,3 +67,20 @@ def test_a_matrix_equals_routing_each_pair(tiny):
                 assert got == (None,) * 4, (o, d, options)
                 continue
             assert got == pytest.approx((r.distance_km, r.time_h, r.cost_usd, r.co2e_kg)), (o, d, options)
+
+
+def test_a_matrix_under_flow_rules_gives_each_destination_its_own_rules():
+    """A sanctions rule forbids transit through IR but exempts a flow that ends there: Mumbai ->
+    Tehran may use Iran, Mumbai -> Baku may not, whatever the order of the destinations."""
+    from corridors import load_atlas
+    from corridors.scenarios import apply_scenario, load_scenario, scenario_options
+
+    applied = apply_scenario(load_atlas(), load_scenario("sanctions-iran-transit"))
+    options = scenario_options(applied, RouteOptions())
+    for destinations in (["Tehran", "Baku", "Moscow"], ["Baku", "Tehran", "Moscow"]):
+        m = route_matrix(applied.network, ["Mumbai"], destinations, options)
+        for j, d in enumerate(destinations):
+            r = route(applied.network, "Mumbai", d, options)
+            assert (m.distance_km[0][j], m.cost_usd[0][j]) == pytest.approx((r.distance_km, r.cost_usd)), d
+        baku = route(applied.network, "Mumbai", "Baku", options)
+        assert not any("IR" in leg.countries for leg in baku.legs)

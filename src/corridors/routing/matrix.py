@@ -16,7 +16,7 @@ from corridors.costs import edge_costs
 from corridors.model import Network
 from corridors.routing.options import RouteOptions, cargo_unit
 from corridors.routing.places import resolve_place
-from corridors.routing.prepare import check_end, prepare_rules, via_waypoints, with_policies
+from corridors.routing.prepare import check_end, policy_key, prepare_rules, via_waypoints, with_policies
 from corridors.routing.query import PreparedQuery
 
 if TYPE_CHECKING:  # pragma: no cover - types only
@@ -76,14 +76,13 @@ def route_matrix(network: Network, origins: list[str], destinations: list[str],
     waypoints = via_waypoints(network, graph, options)
     grid = {f: [[None] * len(destinations) for _ in origins] for f in MATRIX_FIELDS}
     for i, o in enumerate(o_match):
-        groups: dict[tuple[str, ...], list[int]] = {}
+        groups: dict[tuple, list[int]] = {}
         for j, d in enumerate(d_match):
             if o.node.id == d.node.id:
                 for f in MATRIX_FIELDS:
                     grid[f][i][j] = 0.0
                 continue
-            rules = tuple(r.name for r in options.rules if r.applies(o.node.country, d.node.country))
-            groups.setdefault(rules, []).append(j)
+            groups.setdefault(policy_key(options.rules, o.node.country, d.node.country), []).append(j)
         for js in groups.values():
             query = with_policies(base, graph, options.rules, o.node.country, d_match[js[0]].node.country)
             query = PreparedQuery(query.engine, query.weights, query.masks, waypoints=waypoints)

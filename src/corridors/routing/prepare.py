@@ -114,6 +114,14 @@ def policy_mask(graph: MultimodalGraph, rule: FlowRule, origin_country: str, des
     return ok
 
 
+def policy_key(rules, origin_country: str, destination_country: str) -> tuple:
+    """What decides the flow-rule masks of a shipment: each applying rule's name and the transit
+    countries it forbids for these ends (a rule exempts the flow's own end countries). Shipments
+    with equal keys share one prepared query."""
+    return tuple((rule.name, tuple(sorted(rule.transit_countries(origin_country, destination_country))))
+                 for rule in rules if rule.applies(origin_country, destination_country))
+
+
 def with_policies(query: PreparedQuery, graph: MultimodalGraph, rules, origin_country: str,
                   destination_country: str) -> PreparedQuery:
     """``query`` with the flow ``rules`` that apply from ``origin_country`` to ``destination_country``."""
