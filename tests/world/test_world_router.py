@@ -357,3 +357,22 @@ def test_routes_with_the_same_options_share_one_customisation(world, tmp_path, m
     assert len(made) == 1
     router.route("Pport", "Kport", WorldOptions(objective="cost", closed_chokepoints=frozenset()))
     assert len(made) == 2
+
+
+def test_a_world_needs_defaults_for_the_modes_its_layers_run_on(world, tiny):
+    import dataclasses
+
+    from corridors.errors import DataError
+    from corridors.model import Mode
+
+    params = dataclasses.replace(tiny.parameters, modes={m: p for m, p in tiny.parameters.modes.items() if m is not Mode.IWW})
+    atlas = dataclasses.replace(tiny, parameters=params)
+    with pytest.raises(DataError, match="modes.iww"):
+        build_world_graph(atlas, world.layers, world.ports)
+
+
+def test_border_steps_show_their_rules_figures_exactly(world, tmp_path):
+    router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
+    r = router.route("0.0,7.0", "t", WorldOptions(objective="time"))
+    [step] = [s for s in r.border_crossings if "default" in s.name]
+    assert step.time_h == 9.9 and step.cost_usd == 208.0  # CAREC's averages, as crossings.yaml gives them

@@ -31,6 +31,7 @@ import numpy as np
 import yaml
 
 from corridors.costs import CostArrays, CostParts, crossing_rule, edge_costs, line_haul, transfer_costs
+from corridors.errors import DataError, Problem
 from corridors.graph import compile_graph
 from corridors.graph.compile import MultimodalGraph
 from corridors.model import Mode, ModeParameters, Network
@@ -168,7 +169,9 @@ class _Arcs:
               "co2e_kg_per_teu", "opens_year", "open_months", "chokepoint", "atlas_edge", "border_from", "border_to")
     DTYPES = {"tail": np.int32, "head": np.int32, "kind": np.int8, "mode": np.int8, "opens_year": np.int16,
               "open_months": np.int16, "chokepoint": np.int16, "atlas_edge": np.int32, "border_from": np.int16,
-              "border_to": np.int16}
+              "border_to": np.int16, "border_time_h": np.float64, "border_cost_usd": np.float64}
+    """Float32 unless named: border figures are float64, so that a border step shows its rule's
+    figure exactly (9.9 h, not 9.8999996)."""
 
     def __init__(self) -> None:
         self.chunks: dict[str, list[np.ndarray]] = {f: [] for f in self.FIELDS}
@@ -241,13 +244,26 @@ def _layer_chokepoints(ids: Sequence[str], chokepoints: Sequence[Chokepoint] | N
     return [by_id.get(c) for c in ids]
 
 
+def _check_layer_modes(atlas: Network, layers: Mapping[str, BaseLayer]) -> None:
+    needed = {LAYER_MODE[name] for name in layers} | ({Mode.IWW} if "sea" in layers else set())
+    missing = sorted(m.value for m in needed - set(atlas.parameters.modes))
+    if missing:
+        raise DataError([Problem("parameters.yaml", None, f"modes.{m}",
+                                 f"no defaults for mode {m!r}, which the world layers run on "
+                                 "(give its speed_kmh, cost_usd_per_teu_km and co2e_g_per_tkm)") for m in missing])
+
+
 def build_world_graph(atlas: Network, layers: Mapping[str, BaseLayer], ports: Ports | None = None,
                       chokepoints: Sequence[Chokepoint] | None = None) -> WorldGraph:
     """Stitch ``atlas`` over the base ``layers`` (any of ``rail``, ``road``, ``sea``); the sea
     layer's chokepoints are described by ``chokepoints`` (by default the packaged ones: their
-    polygons tag atlas links, their flags and seasons apply to the sea lanes)."""
+    polygons tag atlas links, their flags and seasons apply to the sea lanes).
+
+    Raises :class:`~corridors.errors.DataError` if the atlas's parameters have no defaults for
+    a mode the layers run on (the sea layer's river lanes are inland waterway)."""
     rules = load_crossing_rules()
     params = atlas.parameters
+    _check_layer_modes(atlas, layers)
     graph = compile_graph(atlas)
     countries = sorted({c for layer in layers.values() for c in layer.countries} | {n.country for n in atlas.nodes})
     code = {c: i for i, c in enumerate(countries)}
