@@ -10,7 +10,7 @@ Scenario ``scale`` patches are multipliers on the elements (``time_factor``, ``c
 ``dwell_factor``, ``fee_factor``) applied here, so a scaled figure follows its base figure.
 """
 
-from corridors.costs.edges import CostParts, EdgeCosts, edge_costs
+from corridors.costs.edges import CostParts, EdgeCosts, edge_cost_arrays, edge_costs
 from corridors.costs.elements import (
     CrossingRule,
     border_dwell_h,
@@ -40,6 +40,7 @@ __all__ = [
     "border_dwell_h",
     "border_fee_usd",
     "crossing_rule",
+    "edge_cost_arrays",
     "edge_costs",
     "line_haul",
     "link_cost_usd",

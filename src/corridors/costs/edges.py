@@ -52,7 +52,7 @@ class EdgeCosts(CostParts):
     dwell_p90_h: np.ndarray
 
 
-_CACHE: weakref.WeakKeyDictionary[MultimodalGraph, EdgeCosts] = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[MultimodalGraph, tuple[EdgeCosts, CostArrays]] = weakref.WeakKeyDictionary()
 
 
 def edge_costs(graph: MultimodalGraph) -> EdgeCosts:
@@ -64,9 +64,20 @@ def edge_costs(graph: MultimodalGraph) -> EdgeCosts:
     the network's defaults. CO2e is the mode's intensity x km per tonne on links, the transfer's
     terminal CO2e per TEU on transfers.
     """
+    return _cached(graph)[0]
+
+
+def edge_cost_arrays(graph: MultimodalGraph) -> CostArrays:
+    """What objectives read of ``graph``'s :func:`edge_costs` (kept with them, so the sums an
+    objective needs are made once per graph)."""
+    return _cached(graph)[1]
+
+
+def _cached(graph: MultimodalGraph) -> tuple[EdgeCosts, CostArrays]:
     found = _CACHE.get(graph)
     if found is None:
-        found = _CACHE[graph] = _compute(graph)
+        costs = _compute(graph)
+        found = _CACHE[graph] = (costs, costs.arrays(graph.distance_km))
     return found
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corridors.costs import Prices, edge_costs, objective_weights
+from corridors.costs import Prices, edge_cost_arrays, objective_weights
 from corridors.errors import InvalidOptionError, UnknownPlaceError
 from corridors.graph import MultimodalGraph, compile_graph
 from corridors.model import CargoUnit, Network
@@ -87,7 +87,7 @@ def prepare_rules(network: Network, options: RouteOptions) -> PreparedQuery:
     cargo = cargo_unit(params, options.cargo)
     prices = Prices(_default(options.value_of_time_usd_per_teu_h, params.value_of_time_usd_per_teu_h),
                     _default(options.carbon_price_usd_per_t, params.carbon_price_usd_per_t))
-    weights = objective_weights(options.objective, edge_costs(graph).arrays(graph.distance_km), cargo, prices)
+    weights = objective_weights(options.objective, edge_cost_arrays(graph), cargo, prices)
     avoid_edges = [element[1] if (element := element_edges(graph, item)) else node_edges(graph, _resolve_element(network, item).node.id)
                    for item in options.avoid]
     masks = _kernel.rule_masks(
@@ -127,11 +127,8 @@ def with_policies(query: PreparedQuery, graph: MultimodalGraph, rules, origin_co
     """``query`` with the flow ``rules`` that apply from ``origin_country`` to ``destination_country``."""
     for rule in rules:
         if rule.applies(origin_country, destination_country):
-            key = f"policy:{rule.name}"
-            mask = policy_mask(graph, rule, origin_country, destination_country)
-            if key in query.masks:  # two rules of one name (two scenarios stacked) forbid both
-                mask = mask & query.masks[key]
-            query = query.restrict(key, mask)
+            # two rules of one name (two scenarios stacked) both apply: restrict joins their masks
+            query = query.restrict(f"policy:{rule.name}", policy_mask(graph, rule, origin_country, destination_country))
     return query
 
 

@@ -15,6 +15,7 @@ contraction hierarchy (:mod:`corridors.routing.fast`).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Protocol
@@ -81,11 +82,17 @@ class PreparedQuery:
         """Places, links or borders the query's routes must pass, in order."""
         self._effective: np.ndarray | None = None
         self._solver: Solver | None = None
+        self._lock = threading.Lock()
 
     # variants -----------------------------------------------------------------------------------
-    def _variant(self, weights: np.ndarray, masks: Mapping[str, np.ndarray]) -> PreparedQuery:
-        return PreparedQuery(self.engine, weights, masks, origins=self.origins, destinations=self.destinations,
-                             waypoints=self.waypoints)
+    def _variant(self, weights: np.ndarray, masks: Mapping[str, np.ndarray],
+                 effective: np.ndarray | None = None) -> PreparedQuery:
+        variant = PreparedQuery(self.engine, weights, masks, origins=self.origins, destinations=self.destinations,
+                                waypoints=self.waypoints)
+        if effective is not None:
+            effective.flags.writeable = False
+            variant._effective = effective
+        return variant
 
     def between(self, origins: np.ndarray, destinations: np.ndarray) -> PreparedQuery:
         """The same weights, rules and solver (made now, if not yet, and kept by this query) for
@@ -103,14 +110,18 @@ class PreparedQuery:
         return self._variant(self.weights, {k: v for k, v in self.masks.items() if k not in rules})
 
     def restrict(self, rule: str, mask: np.ndarray) -> PreparedQuery:
-        """The query with one more rule: edges where ``mask`` is False are forbidden."""
-        return self._variant(self.weights, {**self.masks, rule: mask})
+        """The query with one more rule: edges where ``mask`` is False are forbidden (a rule of
+        that name already there keeps forbidding its edges too)."""
+        masks = {**self.masks, rule: mask & self.masks[rule] if rule in self.masks else mask}
+        return self._variant(self.weights, masks, np.where(mask, self.effective, np.inf))
 
     def penalise(self, edges: Iterable[int] | np.ndarray, factor: float) -> PreparedQuery:
         """The query with ``edges``' weights multiplied by ``factor`` (each edge once)."""
-        weights = self.weights.copy()
-        weights[np.unique(np.fromiter(edges, dtype=np.int64))] *= factor
-        return self._variant(weights, self.masks)
+        edges = np.unique(np.fromiter(edges, dtype=np.int64))
+        weights, effective = self.weights.copy(), self.effective.copy()
+        weights[edges] *= factor
+        effective[edges] *= factor  # inf stays inf: the rules are unchanged
+        return self._variant(weights, self.masks, effective)
 
     def recost(self, weights: np.ndarray) -> PreparedQuery:
         """The same rules over new ``weights`` (a scenario's costs, an assignment iteration's)."""
@@ -119,20 +130,31 @@ class PreparedQuery:
     # answers ------------------------------------------------------------------------------------
     @property
     def effective(self) -> np.ndarray:
-        """Weights with every edge that breaks a rule set to ``inf`` (read-only)."""
-        if self._effective is None:
-            self._effective = _kernel.masked(self.weights, self.masks)
-            self._effective.flags.writeable = False
-        return self._effective
+        """Weights with every edge that breaks a rule set to ``inf`` (read-only; kept until
+        :meth:`compact`)."""
+        effective = self._effective
+        if effective is None:
+            effective = _kernel.masked(self.weights, self.masks)
+            effective.flags.writeable = False
+            self._effective = effective
+        return effective
 
     @property
     def solver(self) -> Solver:
-        """The engine's solver for :attr:`effective` (made once; :attr:`effective` is not kept
-        beside it, since the solver holds its own copy)."""
+        """The engine's solver for :attr:`effective`, made once even when several threads ask
+        at the same time."""
         if self._solver is None:
-            self._solver = self.engine.solver(self.effective)
-            self._effective = None
+            with self._lock:
+                if self._solver is None:
+                    self._solver = self.engine.solver(self.effective)
         return self._solver
+
+    def compact(self) -> PreparedQuery:
+        """Make the solver now and stop keeping :attr:`effective` beside it (for an engine that
+        holds its own copy of the weights, as the world's does); it is recomputed if asked for."""
+        self.solver  # noqa: B018 - made here, once
+        self._effective = None
+        return self
 
     def path(self, origins: np.ndarray | None = None, destinations: np.ndarray | None = None) -> Path | None:
         """The least path from any origin to any destination (the query's own by default)

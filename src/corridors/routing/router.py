@@ -89,9 +89,13 @@ def _link_edges(graph: MultimodalGraph, edges: np.ndarray) -> np.ndarray:
 
 
 def _overlap(graph: MultimodalGraph, edges: np.ndarray, other: np.ndarray) -> float:
-    """Share of the km of ``edges`` on links that ``other`` also uses."""
-    on_link = graph.link[edges] >= 0
-    km = graph.distance_km[edges][on_link]
-    total = float(km.sum())
-    shared = float(km[np.isin(graph.link[edges][on_link], graph.link[other])].sum())
+    """Share of the km of ``edges`` on links that ``other`` also uses (Python sets: paths are
+    short, and numpy's set operations cost more than they save here)."""
+    links = set(graph.link[other].tolist())
+    total = shared = 0.0
+    for link, km in zip(graph.link[edges].tolist(), graph.distance_km[edges].tolist()):
+        if link >= 0:
+            total += km
+            if link in links:
+                shared += km
     return shared / total if total else 1.0

@@ -24,6 +24,7 @@ from corridors.caching import BoundedCache
 from corridors.costs import Prices, objective_weights
 from corridors.model import MODES, Mode
 from corridors.model.seasons import open_in
+from corridors.routing import _kernel
 from corridors.routing._kernel import mode_mask
 from corridors.routing.fast import build_router
 from corridors.routing.fast.cch import TOPOLOGY_FORMAT
@@ -151,16 +152,17 @@ class WorldRouter:
     def query(self, options: WorldOptions) -> PreparedQuery:
         """The prepared query of ``options`` (objective weights and named rules over the world's
         arcs), customised on first use and kept for the :data:`KEPT_METRICS` options used last."""
-        def make() -> PreparedQuery:
-            query = PreparedQuery(WorldEngine(self._base, self.world), self._objective(options), self.rules(options))
-            query.solver  # customised here, once per options even under concurrent requests
-            return query
+        def make() -> PreparedQuery:  # customised here, once per options even under concurrent requests
+            return PreparedQuery(WorldEngine(self._base, self.world), self._objective(options),
+                                 self.rules(options)).compact()
 
         return self._queries.get_or_make(options, make)
 
     def weights(self, options: WorldOptions) -> np.ndarray:
-        """Weight of every arc for ``options``; ``inf`` where a rule forbids the arc."""
-        return self.query(options).effective
+        """Weight of every arc for ``options``; ``inf`` where a rule forbids the arc (computed
+        on each call: the cached query does not keep it)."""
+        query = self.query(options)
+        return _kernel.masked(query.weights, query.masks)
 
     def _objective(self, options: WorldOptions) -> np.ndarray:
         """The objective's weight of every arc (:func:`corridors.costs.objective_weights`).
