@@ -145,3 +145,50 @@ def test_many_threads_many_keys_stay_consistent():
         t.join()
     assert wrong == []
     assert len(cache) <= 16 and all(cache.get(k) == k * 10 for k in cache.keys())
+
+
+def test_a_failed_build_is_retried_by_one_waiter_at_a_time():
+    """After the first build of a key fails, the callers that were waiting for it and a newcomer
+    share one build lock: they never build the key at the same time."""
+    cache = BoundedCache(4)
+    started, release = threading.Event(), threading.Event()
+    running, overlaps, calls = [0], [0], [0]
+    guard = threading.Lock()
+
+    def make():
+        with guard:
+            calls[0] += 1
+            first = calls[0] == 1
+            running[0] += 1
+            overlaps[0] = max(overlaps[0], running[0])
+        try:
+            if first:
+                started.set()
+                release.wait(5)
+                raise RuntimeError("first build fails")
+            time.sleep(0.05)
+            return "value"
+        finally:
+            with guard:
+                running[0] -= 1
+
+    def call():
+        try:
+            return cache.get_or_make("k", make)
+        except RuntimeError:
+            return None
+
+    first = threading.Thread(target=call)
+    first.start()
+    started.wait(5)
+    waiters = [threading.Thread(target=call) for _ in range(3)]
+    for t in waiters:
+        t.start()
+    time.sleep(0.05)
+    release.set()
+    late = threading.Thread(target=call)
+    late.start()
+    for t in [first, *waiters, late]:
+        t.join(5)
+    assert overlaps[0] == 1
+    assert cache.get("k") == "value" and calls[0] == 2  # one failure, then one build for everyone

@@ -56,7 +56,7 @@ class BoundedCache(Generic[K, V]):
         self._maxsize = maxsize
         self._data: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
-        self._building: dict[K, threading.Lock] = {}
+        self._building: dict[K, list] = {}  # key -> [build lock, callers holding or waiting for it]
         self._generation = 0  # counts invalidations (clear, discard)
 
     @property
@@ -93,7 +93,10 @@ class BoundedCache(Generic[K, V]):
             if key in self._data:
                 self._data.move_to_end(key)
                 return self._data[key]
-            build_lock = self._building.setdefault(key, threading.Lock())
+            # one build lock per key, shared by every caller waiting for it and dropped by the last
+            entry = self._building.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        build_lock = entry[0]
         try:
             with build_lock:
                 with self._lock:  # built by another caller while this one waited?
@@ -108,7 +111,8 @@ class BoundedCache(Generic[K, V]):
                 return value
         finally:
             with self._lock:
-                if self._building.get(key) is build_lock and not build_lock.locked():
+                entry[1] -= 1
+                if entry[1] == 0 and self._building.get(key) is entry:
                     del self._building[key]
 
     def discard(self, predicate: Callable[[K], bool]) -> int:
