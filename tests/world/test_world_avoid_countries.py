@@ -144,11 +144,9 @@ def test_world_baku_ordubad_by_rail_avoiding_iran_and_armenia(world_router):
     """The reported bug: with IR and AM avoided the world route took aghband--ordubad--rail,
     whose own countries are AZ, IR. A route must touch neither country, or there is none."""
     options = WorldOptions(modes=frozenset({Mode.RAIL}), year=2030, avoid_countries=frozenset({"IR", "AM"}))
-    try:
-        r = world_router.route("Baku", "Ordubad", options)
-    except NoRouteError:
-        return
+    r = world_router.route("Baku", "Ordubad", options)  # round through Georgia and Turkey (Kars-Dilucu, 2030)
     assert not {"IR", "AM"} & _touched(r), [leg.countries for leg in r.legs]
+    assert {"GE", "TR"} <= _touched(r)
     assert "aghband--ordubad--rail" not in {link for leg in r.legs for link in leg.link_ids}
 
 
@@ -158,3 +156,12 @@ def test_world_mumbai_to_europe_avoiding_egypt(world_router, destination):
     r = world_router.route("Mumbai", destination, WorldOptions(avoid_countries=frozenset({"EG"})))
     assert "EG" not in _touched(r), [leg.countries for leg in r.legs]
     assert not set(SUEZ_BASELINES) & {link for leg in r.legs for link in leg.link_ids}
+
+
+def test_a_world_route_may_not_start_in_an_avoided_country(through, tmp_path):
+    from corridors.errors import InvalidOptionError
+
+    _, _, world = through
+    router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
+    with pytest.raises(InvalidOptionError, match="the origin Port P, AZ lies in AZ"):
+        router.route("p", "a1", WorldOptions(avoid_countries=frozenset({"AZ"})))

@@ -109,7 +109,7 @@ def test_sea_routes_and_a_closed_strait(world, tmp_path):
     detour = sum(1.1 * float(haversine_km(sea_layer.lon[a], sea_layer.lat[a], sea_layer.lon[b], sea_layer.lat[b]))
                  for a, b in ((0, 3), (3, 2)))  # the layer's edges are 1.1 x the great circle
     assert closed.distance_km == pytest.approx(detour, rel=1e-5)
-    with pytest.raises(NoRouteError, match="blocked by the allowed modes; without that rule the best path uses"):
+    with pytest.raises(NoRouteError, match="blocked by the allowed modes; the best path ignoring that uses: sea arcs"):
         router.route("Pport", "Kport", WorldOptions(modes=frozenset({"rail"}), closed_chokepoints=frozenset({"strait"})))
 
 
@@ -305,7 +305,7 @@ def test_a_passage_with_a_navigation_season_closes_outside_it(tiny, tmp_path):
     detour = world.offsets["sea"] + 3
     world_no_detour = dataclasses.replace(world, open_months=np.where((world.tail == detour) | (world.head == detour), 0, world.open_months))
     blocked = WorldRouter(world_no_detour, engine="scipy", cache_dir=tmp_path / "b")
-    with pytest.raises(NoRouteError, match=r"navigation seasons \(in January\).*passes strait"):
+    with pytest.raises(NoRouteError, match=r"navigation seasons \(in January\); the best path ignoring that uses: the strait passage"):
         blocked.route("Pport", "Kport", WorldOptions(objective="distance", modes=sea, month=1, closed_chokepoints=frozenset()))
 
 
@@ -376,3 +376,39 @@ def test_border_steps_show_their_rules_figures_exactly(world, tmp_path):
     r = router.route("0.0,7.0", "t", WorldOptions(objective="time"))
     [step] = [s for s in r.border_crossings if "default" in s.name]
     assert step.time_h == 9.9 and step.cost_usd == 208.0  # CAREC's averages, as crossings.yaml gives them
+
+
+def test_avoiding_a_country_closes_the_passages_through_its_territory(tiny, tmp_path):
+    """The strait's lanes run between sea nodes of no country; listing XX as its country makes a
+    route that avoids XX take the detour, as closing the strait does."""
+    strait = Chokepoint(id="strait", name="Strait", description="test", polygons=(np.array(
+        [[50.0, 50.0], [50.1, 50.0], [50.1, 50.1], [50.0, 50.0]]),), geometry_kind="assumption",
+        geometry_reasoning="test", sources=({"title": "test"},), countries=("XX",))
+    world = build_world_graph(tiny, *_layers_and_ports(), chokepoints=[strait])
+    router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
+    sea = frozenset({"sea"})
+    through = router.route("Pport", "Kport", WorldOptions(objective="distance", modes=sea, closed_chokepoints=frozenset()))
+    closed = router.route("Pport", "Kport", WorldOptions(objective="distance", modes=sea, closed_chokepoints=frozenset({"strait"})))
+    avoided = router.route("Pport", "Kport", WorldOptions(objective="distance", modes=sea, closed_chokepoints=frozenset(),
+                                                          avoid_countries=frozenset({"XX"})))
+    assert through.legs[0].corridors == ("strait",)
+    assert avoided.legs[0].corridors == () and avoided.distance_km == pytest.approx(closed.distance_km)
+
+
+def test_chokepoint_countries_must_be_iso_codes(tmp_path):
+    from corridors.errors import DataError
+    from corridors.world.chokepoints import load_chokepoints
+
+    path = tmp_path / "chokepoints.yaml"
+    path.write_text("""version: 1
+chokepoints:
+  - id: strait
+    name: Strait
+    countries: [Egypt]
+    description: test
+    polygons: [[[0, 0], [1, 0], [1, 1], [0, 0]]]
+    geometry: {kind: assumption, reasoning: test}
+    sources: [{kind: document, title: test}]
+""")
+    with pytest.raises(DataError, match="countries must be a list of ISO 3166-1 alpha-2 codes"):
+        load_chokepoints(path)

@@ -7,7 +7,7 @@ import numpy as np
 from corridors.errors import NoRouteError
 from corridors.graph import MultimodalGraph
 from corridors.model import Network
-from corridors.routing._explain import explain_no_route
+from corridors.routing.explain import explain_no_route
 from corridors.routing.alternatives import check_k, penalty_alternatives
 from corridors.routing.options import RouteOptions
 from corridors.routing.prepare import PreparedRoute, prepare

@@ -29,6 +29,7 @@ from corridors.routing._kernel import mode_mask
 from corridors.routing.fast import build_router
 from corridors.routing.fast.cch import TOPOLOGY_FORMAT
 from corridors.routing.alternatives import check_k, penalty_alternatives
+from corridors.routing.explain import RULE_NAMES, explain_blocked
 from corridors.routing.options import cargo_unit
 from corridors.routing.places import resolve_place
 from corridors.routing.result import Route
@@ -301,9 +302,15 @@ class WorldRouter:
     # routing ------------------------------------------------------------------------------------
     def _endpoint_query(self, origin: str, destination: str, options: WorldOptions | None
                         ) -> tuple[PreparedQuery, _Endpoint, _Endpoint]:
+        options = options or WorldOptions()
         o, d = self.endpoints(origin, destination)
-        query = self.query(options or WorldOptions())
-        return query.between(o.nodes, d.nodes), o, d
+        w = self.world
+        for role, end in (("origin", o), ("destination", d)):
+            codes = {w.countries[c] for c in w.country[end.nodes].tolist() if c >= 0}
+            if codes and codes <= options.avoid_countries:
+                raise InvalidOptionError(f"the {role} {end.label} lies in {', '.join(sorted(codes))}, "
+                                         "which the route must avoid")
+        return self.query(options).between(o.nodes, d.nodes), o, d
 
     def route(self, origin: str, destination: str, options: WorldOptions | None = None) -> Route:
         """The best route between two places anywhere the layers reach."""
@@ -315,24 +322,29 @@ class WorldRouter:
         return self._build(found[1], options, o, d, found[0])
 
     def _explain(self, query: PreparedQuery, options: WorldOptions) -> list[str]:
-        """Which rule blocks every path: relax each in turn and say what the relaxed route uses.
-        Relaxed customisations are not kept: they would evict useful ones."""
+        """Which rule blocks every path (:func:`~corridors.routing.explain.explain_blocked`), and
+        what the relaxed path does against it. Relaxed customisations are not kept: they would
+        evict useful ones."""
+        names = {**RULE_NAMES,
+                 "chokepoints": "the closed chokepoints (" + ", ".join(sorted(options.closed_chokepoints)) + ")",
+                 "season": f"the navigation seasons (in {calendar.month_name[options.month or 1]})"}
+        return explain_blocked(query, names.__getitem__,
+                               lambda rule, arcs: self._breaks(rule, arcs[~query.masks[rule][arcs]], options),
+                               apart="the world layers do not join these places at all "
+                                     "(no path in any mode, year or closure)")
+
+    def _breaks(self, rule: str, bad: np.ndarray, options: WorldOptions) -> list[str]:
+        """What the arcs of a path that break ``rule`` of ``options`` are, one phrase per kind."""
         w = self.world
-        names = {
-            "modes": "the allowed modes",
-            "chokepoints": "the closed chokepoints (" + ", ".join(sorted(options.closed_chokepoints)) + ")",
-            "countries": "the avoided countries",
-            "year": "links and borders that are closed or not open in the network year",
-            "season": f"the navigation seasons (in {calendar.month_name[options.month or 1]})",
-        }
-        reasons = []
-        for rule, (_, arcs) in query.blocking_rules():
-            modes = sorted(MODES[m].value for m in np.unique(w.mode[arcs]).tolist() if m >= 0)
-            bits = int(np.bitwise_or.reduce(w.chokepoint_bits[arcs])) if len(arcs) else 0
-            passages = [c for k, c in enumerate(w.chokepoints) if bits >> k & 1]
-            reasons.append(f"blocked by {names[rule]}; without that rule the best path uses {', '.join(modes)}"
-                           + (f" and passes {', '.join(passages)}" if passages else ""))
-        return reasons or ["the world layers do not join these places at all (no path in any mode, year or closure)"]
+        if rule == "modes":
+            return [f"{MODES[m].value} arcs" for m in np.unique(w.mode[bad]).tolist() if m >= 0]
+        if rule in ("chokepoints", "season"):
+            bits = int(np.bitwise_or.reduce(w.chokepoint_bits[bad])) if len(bad) else 0
+            found = [f"the {c} passage" for k, c in enumerate(w.chokepoints) if bits >> k & 1]
+            return found or _atlas_links(w, bad)
+        if rule == "countries":
+            return [f"arcs in {code}" for code in sorted(options.avoid_countries) if self.country_arcs(code)[bad].any()]
+        return _atlas_links(w, bad) or [f"{len(bad)} arcs not open in {options.year or w.atlas.as_of_year}"]
 
     def _build(self, arcs, options: WorldOptions, o: _Endpoint, d: _Endpoint, value: float) -> Route:
         if self._builder is None:
@@ -399,6 +411,13 @@ class WorldRouter:
         usable: a later call that needs them starts them again, so close it again when done."""
         self._base.close()
 
+
+
+def _atlas_links(world: WorldGraph, arcs: np.ndarray) -> list[str]:
+    """The atlas links ``arcs`` run on, as "link ID" phrases."""
+    edges = world.atlas_edge[arcs]
+    links = world.atlas_graph.link[edges[edges >= 0]]
+    return [f"link {world.atlas.links[i].id}" for i in dict.fromkeys(links[links >= 0].tolist())]
 
 
 KEPT_TOPOLOGIES = 4

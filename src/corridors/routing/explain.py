@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 
 from corridors.graph import MultimodalGraph
@@ -12,8 +15,9 @@ from corridors.model.seasons import describe
 
 if TYPE_CHECKING:
     from corridors.routing.prepare import PreparedRoute
+    from corridors.routing.query import PreparedQuery
 
-_RULE_NAMES = {
+RULE_NAMES = {
     "year": "links and borders that are closed or not open in the network year",
     "modes": "the allowed modes",
     "countries": "the avoided countries",
@@ -88,31 +92,36 @@ def _rule_name(query: PreparedRoute, rule: str) -> str:
         return f"the policy {name!r}" + (f" ({source})" if source else "")
     if rule == "season":
         return f"links out of season in {calendar.month_name[query.options.month]}"
-    return _RULE_NAMES[rule]
+    return RULE_NAMES[rule]
+
+
+def explain_blocked(query: PreparedQuery, rule_name: Callable[[str], str], uses: Callable[[str, np.ndarray], list[str]],
+                    *, apart: str) -> list[str]:
+    """Reasons, one per blocking rule, that ``query`` has no path: each rule whose relaxation
+    alone yields a path, with what that path does against the rule (``uses(rule, edges)``, one
+    phrase per element or group); else what the path ignoring every rule needs; else ``apart``
+    (the places are not joined at all). Shared by the atlas and world routers."""
+    rules = list(query.masks)
+    reasons = [
+        f"blocked by {rule_name(rule)}; the best path ignoring that uses: " + "; ".join(uses(rule, found[1])[:6])
+        for rule, found in query.blocking_rules()
+    ]
+    if reasons:
+        return reasons
+    found = query.relax(*rules).path()
+    if found is not None:
+        parts = [f"{rule_name(rule)}: " + "; ".join(used[:4]) for rule in rules if (used := uses(rule, found[1]))]
+        return ["no single rule is to blame; together they block every path. The best path without them needs: "
+                + " | ".join(parts)]
+    if query.waypoints:
+        return ["the places cannot be joined through the required via points in this order, even ignoring every rule"]
+    return [apart]
 
 
 def explain_no_route(query: PreparedRoute) -> list[str]:
     """Reasons, one per blocking rule, that no route satisfies ``query``."""
-    rules = list(query.query.masks)
-    reasons = [
-        f"blocked by {_rule_name(query, rule)}; the best path ignoring that uses: "
-        + "; ".join(_violations(query, rule, found[1])[:6])
-        for rule, found in query.query.blocking_rules()
-    ]
-    if reasons:
-        return reasons
-    found = query.query.relax(*rules).path()
-    if found is not None:
-        parts = []
-        for rule in rules:
-            violations = _violations(query, rule, found[1])
-            if violations:
-                parts.append(f"{_rule_name(query, rule)}: " + "; ".join(violations[:4]))
-        return ["no single rule is to blame; together they block every path. The best path without them needs: "
-                + " | ".join(parts)]
-    if query.query.waypoints:
-        return ["the places cannot be joined through the required via points in this order, even ignoring every rule"]
-    return [
-        "no link in the data joins them at all, in any year or status: "
-        f"{query.origin.node.label} and {query.destination.node.label} lie in separate parts of the network"
-    ]
+    return explain_blocked(
+        query.query, lambda rule: _rule_name(query, rule), lambda rule, edges: _violations(query, rule, edges),
+        apart=("no link in the data joins them at all, in any year or status: "
+               f"{query.origin.node.label} and {query.destination.node.label} lie in separate parts of the network"),
+    )
