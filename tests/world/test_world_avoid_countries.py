@@ -13,7 +13,7 @@ import dataclasses
 
 import pytest
 
-from corridors import NoRouteError, RouteOptions, load_atlas, route
+from corridors import RouteOptions, load_atlas, route
 from corridors.geo import haversine_km
 from corridors.model import LengthSource, Link, Mode, Network, Node, NodeKind, Status
 from corridors.world.multimodal import build_world_graph
