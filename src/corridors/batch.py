@@ -179,7 +179,7 @@ def route_pairs(network: Network, pairs: Sequence[Pair], options: RouteOptions =
 def _route_cargo(network: Network, options: RouteOptions, rows, tick) -> Iterable[tuple[int, Outcome]]:
     """Outcomes of ``rows`` (index, origin match, destination match) of one cargo: one prepared
     query, one tree per origin and set of flow rules that apply."""
-    from corridors.routing._explain import explain_no_route
+    from corridors.routing.explain import explain_no_route
     from corridors.routing.options import cargo_unit
     from corridors.routing.prepare import PreparedRoute, policy_key, prepare_rules, via_waypoints, with_policies
     from corridors.routing.query import PreparedQuery
