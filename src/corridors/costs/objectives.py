@@ -58,7 +58,12 @@ _REGISTRY: dict[str, ObjectiveFunction] = {}
 
 
 def register_objective(name: str, function: ObjectiveFunction) -> None:
-    """Make ``function(costs, cargo, prices) -> weights`` available as objective ``name``."""
+    """Make ``function(costs, cargo, prices) -> weights`` available as objective ``name``.
+
+    A name is registered once: prepared queries and world customisations are cached by the
+    options that name it, so replacing one would serve stale answers."""
+    if name in _REGISTRY:
+        raise ValueError(f"objective {name!r} is registered already; register the new function under another name")
     _REGISTRY[name] = function
 
 

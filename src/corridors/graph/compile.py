@@ -32,7 +32,7 @@ from typing import Mapping
 
 import numpy as np
 
-from corridors.model import Mode, Network, Status
+from corridors.model import Mode, Network, Status, layer_label
 from corridors.model.seasons import ALL_YEAR, months_mask
 
 STATUSES = list(Status)
@@ -56,7 +56,7 @@ class Layer:
     gauge_mm: int = 0
 
     def __str__(self) -> str:
-        return f"{self.mode.value} {self.gauge_mm} mm" if self.gauge_mm else self.mode.value
+        return layer_label(self.mode, self.gauge_mm)
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,7 +10,8 @@ from html import escape
 
 from corridors.io._draw import draw_map, figure_bytes
 from corridors.model import Network, SourceKind, Status
-from corridors.routing.result import BorderStep, Leg, Route, TransferStep, layer_label
+from corridors.model import layer_label
+from corridors.routing.result import BorderStep, Leg, Route, TransferStep
 
 REPORT_CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1180px;color:#1c2833;padding:0 16px}

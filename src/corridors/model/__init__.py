@@ -1,7 +1,7 @@
 """The corridors network model: pure data, validated at the boundary by :mod:`corridors.io`."""
 
 from corridors.model.changes import Change
-from corridors.model.enums import MODES, LengthSource, Mode, NodeKind, SourceKind, Status
+from corridors.model.enums import MODES, LengthSource, Mode, NodeKind, SourceKind, Status, layer_label
 from corridors.model.network import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -34,5 +34,6 @@ __all__ = [
     "Source",
     "SourceKind",
     "Status",
+    "layer_label",
     "TransferParameters",
 ]

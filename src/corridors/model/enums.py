@@ -29,6 +29,15 @@ MODES: tuple[Mode, ...] = tuple(Mode)
 _MODE_CODE = {m: i for i, m in enumerate(MODES)}
 
 
+def layer_label(mode: Mode, gauge_mm: int | None = None) -> str:
+    """A network layer as the faces show it: ``"rail 1520 mm"``, or the mode alone (``"road"``).
+
+    >>> layer_label(Mode.RAIL, 1520), layer_label(Mode.ROAD)
+    ('rail 1520 mm', 'road')
+    """
+    return f"{mode.value} {gauge_mm} mm" if gauge_mm else mode.value
+
+
 class Status(str, Enum):
     """The state of a link or border crossing in the data's reference year."""
 

@@ -117,7 +117,8 @@ class BorderCrossing:
 
 @dataclass(frozen=True)
 class ModeParameters:
-    """Defaults for one mode: commercial speed (km/h), cost (USD per TEU-km), CO2e (g per t-km)."""
+    """Defaults for one mode: commercial speed (km/h), cost (USD per TEU-km), CO2e (g per t-km).
+    What they make of a link is the costing layer's (:func:`corridors.costs.line_haul`)."""
 
     speed_kmh: float
     cost_usd_per_teu_km: float
@@ -127,15 +128,6 @@ class ModeParameters:
     """Multiplier on running times of the mode, applied at costing time (a scenario's ``scale``)."""
     cost_factor: float = 1.0
     """Multiplier on line-haul costs of the mode, applied at costing time (a scenario's ``scale``)."""
-
-    def line_haul(self, distance_km):
-        """Running ``distance_km`` (a number or an array) at these defaults: hours, USD per
-        TEU-equivalent and kg CO2e per tonne carried.
-
-        >>> ModeParameters(50.0, 0.5, 20.0).line_haul(100.0)
-        (2.0, 50.0, 2.0)
-        """
-        return distance_km / self.speed_kmh, distance_km * self.cost_usd_per_teu_km, distance_km * self.co2e_g_per_tkm / 1000
 
 
 @dataclass(frozen=True)
@@ -178,18 +170,6 @@ class Parameters:
     gauge_change_source_ids: tuple[str, ...] = ()
     value_of_time_source_ids: tuple[str, ...] = ()
     carbon_price_source_ids: tuple[str, ...] = ()
-
-    def running_time_h(self, link: Link) -> float:
-        """Hours to run ``link``, waits excluded: its fixed time, else km / (its speed or its mode's)."""
-        if link.time_h is not None:
-            return link.time_h
-        return link.distance_km / (link.speed_kmh or self.modes[link.mode].speed_kmh)
-
-    def line_haul_cost_usd(self, link: Link) -> float:
-        """USD per TEU-equivalent to run ``link``: its flat tariff, else km x its mode's rate."""
-        if link.cost_usd_per_teu is not None:
-            return link.cost_usd_per_teu
-        return link.distance_km * self.modes[link.mode].cost_usd_per_teu_km
 
     def transfer(self, a: Mode, b: Mode) -> TransferParameters | None:
         """The transfer parameters between modes ``a`` and ``b``, or None if none is defined."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from corridors.model import CargoUnit, Mode, Network, Status
+from corridors.model import CargoUnit, Mode, Network, Status, layer_label
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     import geopandas
@@ -23,15 +23,6 @@ class TransferKind(str, Enum):
 
     def __str__(self) -> str:
         return self.value
-
-
-def layer_label(mode: Mode, gauge_mm: int | None = None) -> str:
-    """A network layer as the faces show it: ``"rail 1520 mm"``, or the mode alone (``"road"``).
-
-    >>> layer_label(Mode.RAIL, 1520), layer_label(Mode.ROAD)
-    ('rail 1520 mm', 'road')
-    """
-    return f"{mode.value} {gauge_mm} mm" if gauge_mm else mode.value
 
 
 @dataclass(frozen=True)
