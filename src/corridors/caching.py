@@ -29,7 +29,36 @@ from typing import Generic, TypeVar
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
-__all__ = ["BoundedCache"]
+__all__ = ["BoundedCache", "attached", "is_attached"]
+
+_ATTACHED = "_corridors_derived"
+"""The one attribute of a frozen object where :func:`attached` keeps what is derived from it."""
+
+
+def attached(owner: object, key: Hashable, make: Callable[[], V]) -> V:
+    """The value derived from ``owner`` under ``key``, built with ``make()`` on first use and
+    kept on ``owner`` itself, so the two are freed together (as ``functools.cached_property``
+    does; a weak-keyed table could not free a value that refers back to its owner, as a compiled
+    graph refers to its network). Keys name what is derived (``"compiled_graph"``, or a tuple
+    such as ``("edge_costs", service, date)``), so one owner can hold several variants.
+
+    Two threads asking at once may both build; the value is deterministic, and one is kept.
+
+    >>> class Owner: pass
+    >>> owner = Owner()
+    >>> attached(owner, "answer", lambda: 42), is_attached(owner, "answer"), is_attached(owner, "other")
+    (42, True, False)
+    """
+    store = owner.__dict__.setdefault(_ATTACHED, {})
+    try:
+        return store[key]
+    except KeyError:
+        return store.setdefault(key, make())
+
+
+def is_attached(owner: object, key: Hashable) -> bool:
+    """Whether :func:`attached` holds a value of ``owner`` under ``key``."""
+    return key in owner.__dict__.get(_ATTACHED, {})
 
 
 class BoundedCache(Generic[K, V]):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
+from corridors.caching import attached
 from corridors.costs.elements import border_dwell_h, border_fee_usd, link_cost_usd, link_running_time_h, transfer_costs
 from corridors.costs.objectives import CostArrays
 from corridors.graph import EdgeKind, MultimodalGraph
@@ -52,9 +52,6 @@ class EdgeCosts(CostParts):
     dwell_p90_h: np.ndarray
 
 
-_CACHE: weakref.WeakKeyDictionary[MultimodalGraph, tuple[EdgeCosts, CostArrays]] = weakref.WeakKeyDictionary()
-
-
 def edge_costs(graph: MultimodalGraph) -> EdgeCosts:
     """The :class:`EdgeCosts` of ``graph`` under its network's parameters (computed once per graph).
 
@@ -74,11 +71,13 @@ def edge_cost_arrays(graph: MultimodalGraph) -> CostArrays:
 
 
 def _cached(graph: MultimodalGraph) -> tuple[EdgeCosts, CostArrays]:
-    found = _CACHE.get(graph)
-    if found is None:
+    """Kept on the graph (:func:`corridors.caching.attached`) under ``"edge_costs"``; costs by
+    service class or rate date will be further keys of the same graph."""
+    def make() -> tuple[EdgeCosts, CostArrays]:
         costs = _compute(graph)
-        found = _CACHE[graph] = (costs, costs.arrays(graph.distance_km))
-    return found
+        return costs, costs.arrays(graph.distance_km)
+
+    return attached(graph, "edge_costs", make)
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:

@@ -124,8 +124,10 @@ def _co2(c: CostArrays, cargo: CargoUnit, prices: Prices) -> np.ndarray:
 
 def _generalized(c: CostArrays, cargo: CargoUnit, prices: Prices) -> np.ndarray:
     """USD + value of time x TEU-equivalents x hours + carbon price x t CO2e."""
-    return (_money(c, cargo) + prices.value_of_time_usd_per_teu_h * cargo.teu_equivalent * _time(c)
-            + prices.carbon_price_usd_per_t * _co2e_kg(c, cargo) / 1000.0)
+    weights = _money(c, cargo) + prices.value_of_time_usd_per_teu_h * cargo.teu_equivalent * _time(c)
+    if prices.carbon_price_usd_per_t:  # no carbon price: CO2e need not be computed
+        weights += prices.carbon_price_usd_per_t * _co2e_kg(c, cargo) / 1000.0
+    return weights
 
 
 for _name, _function in (("time", _hours), ("cost", _usd), ("co2", _co2), ("distance", _distance),

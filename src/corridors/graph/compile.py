@@ -32,6 +32,7 @@ from typing import Mapping
 
 import numpy as np
 
+from corridors.caching import attached, is_attached
 from corridors.model import Mode, Network, Status, layer_label
 from corridors.model.seasons import ALL_YEAR, months_mask
 
@@ -193,20 +194,20 @@ def compile_graph(network: Network, *, reuse: MultimodalGraph | None = None) -> 
     With ``reuse`` (by default the graph of ``network.derived_from``, the network a scenario was
     applied to), the topology of that graph is reused when ``network`` has the same nodes and the
     same links (ends, modes, gauges, directions) as ``reuse.network``, so only the per-edge
-    attributes are recomputed. The cache lives on the network itself (as
-    ``functools.cached_property`` does): a network and its graph are freed together.
+    attributes are recomputed. The graph is kept on the network
+    (:func:`corridors.caching.attached`): a network and its graph are freed together.
     """
-    graph = network.__dict__.get("_compiled_graph")
-    if graph is None:
+    def make() -> MultimodalGraph:
+        lender = reuse
         signature = _signature(network)
         base = network.derived_from
         # the base is compiled only to lend its topology: not when it is uncompiled and differs
-        if reuse is None and base is not None and ("_compiled_graph" in base.__dict__ or _signature(base) == signature):
-            reuse = compile_graph(base)
-        topology = reuse.topology if reuse is not None and reuse.topology.signature == signature else None
-        graph = _attributes(network, topology or _topology(network, signature))
-        network.__dict__["_compiled_graph"] = graph
-    return graph
+        if lender is None and base is not None and (is_attached(base, "compiled_graph") or _signature(base) == signature):
+            lender = compile_graph(base)
+        topology = lender.topology if lender is not None and lender.topology.signature == signature else None
+        return _attributes(network, topology or _topology(network, signature))
+
+    return attached(network, "compiled_graph", make)
 
 
 def _signature(network: Network) -> tuple:

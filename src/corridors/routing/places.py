@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from corridors.caching import attached
 from corridors.errors import AmbiguousPlaceError, UnknownPlaceError
 from corridors.geo import haversine_km
 from corridors.model import Mode, Network, Node
@@ -51,17 +52,16 @@ class _PlaceIndex:
 
 
 def _index(network: Network) -> _PlaceIndex:
-    index = network.__dict__.get("_place_index")
-    if index is None:
+    def make() -> _PlaceIndex:
         by_name: dict[str, list[Node]] = {}
         keys: dict[str, list[str]] = {}
         for node in network.nodes:
             keys[node.id] = list(dict.fromkeys(normalize(n) for n in _names(node)))
             for key in keys[node.id]:
                 by_name.setdefault(key, []).append(node)
-        index = _PlaceIndex(by_name, keys, {})
-        network.__dict__["_place_index"] = index
-    return index
+        return _PlaceIndex(by_name, keys, {})
+
+    return attached(network, "place_index", make)
 
 
 def _served(network: Network, modes: frozenset[Mode] | None) -> tuple[list[Node], np.ndarray, np.ndarray]:
