@@ -166,17 +166,32 @@ class Comparison:
         }
 
     def to_frames(self) -> dict[str, pandas.DataFrame]:
-        """``lanes``, ``countries`` and ``access`` as pandas DataFrames with the JSON's field
-        names (:func:`corridors.io.frames.comparison_to_frames`; needs the ``geo`` extra)."""
-        from corridors.io.frames import comparison_to_frames
+        """The ``lanes``, ``countries`` and ``access`` of :meth:`to_dict` as three pandas
+        DataFrames, a row per lane, country and access pair. A lane's ``before`` and ``after``
+        become dotted columns (``before.cost_usd``, ``after.via``...); a country's ``[before,
+        after]`` pairs become ``<field>.before`` and ``<field>.after``. Needs the ``geo`` extra."""
+        from corridors.io.frames import rows_to_frame
 
-        return comparison_to_frames(self)
+        data = self.to_dict()
+        countries = [{k: dict(zip(("before", "after"), v)) if isinstance(v, (tuple, list)) and len(v) == 2 else v
+                      for k, v in country.items()} for country in data["countries"]]
+        return {"lanes": rows_to_frame(data["lanes"], columns=("lane", "status")),
+                "countries": rows_to_frame(countries, columns=("country",)),
+                "access": rows_to_frame(data["access"], columns=("id", "status"))}
 
     def explore(self, *, height_px: int = 460) -> InlineMap:
-        """An offline map of the changed lanes, before (grey, dashed) and after (by mode)."""
+        """An offline map of the changed lanes, before (grey, dashed) and after (by mode); every
+        lane's route after when none changed."""
+        from corridors.io._draw import draw_comparison_map
         from corridors.io.notebook import comparison_map
 
-        return comparison_map(self, height_px=height_px)
+        changed = [c for c in self.lanes if c.changed] or list(self.lanes)
+        pairs = [(c.before.route, c.after.route) for c in changed]
+        lanes = [(f"{c.lane.id} ({c.status}): ", *(r.to_geojson() if r is not None else None for r in pair))
+                 for c, pair in zip(changed, pairs)]
+        return comparison_map(lanes, title=f"{self.scenario.name} vs {self.base.name}",
+                              subtitle=f"{sum(c.changed for c in self.lanes)} of {len(self.lanes)} lanes changed",
+                              static=lambda: draw_comparison_map(self.scenario.network, pairs), height_px=height_px)
 
     def _repr_html_(self) -> str:
         return self.explore()._repr_html_()

@@ -6,7 +6,7 @@ import io
 import math
 from collections.abc import Sequence
 
-from corridors.model import Mode, Network, Status
+from corridors.model.enums import Mode, Status  # the enums only: Network's explore() draws with this module
 
 MODE_COLOURS = {
     Mode.RAIL: "#b03a2e", Mode.ROAD: "#d68910", Mode.SEA: "#1f618d",
@@ -56,7 +56,7 @@ def _frame(bbox: tuple[float, float, float, float], *, width_in: float, max_heig
 
 
 def draw_map(
-    network: Network | None,
+    network=None,
     route=None,
     *,
     title: str = "",
@@ -129,7 +129,7 @@ def figure_bytes(fig, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def draw_comparison_map(network: Network, pairs, *, title: str = "", width_in: float = 11.0):
+def draw_comparison_map(network, pairs, *, title: str = "", width_in: float = 11.0):
     """Routes before (grey, dashed) and after (by mode) for each (before, after) pair; either
     side may be None (a lane cut or opened)."""
     routes = [r for pair in pairs for r in pair if r is not None]

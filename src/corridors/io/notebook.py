@@ -5,7 +5,11 @@ Each map is one self-contained HTML document: the Leaflet files the web app ship
 the app uses as its base layer (:func:`~corridors.geo.outlines.outlines_geojson`) and the data.
 No tile server, no CDN: nothing is fetched. In a notebook it shows in an iframe (``srcdoc``), so
 its script and styles stay apart from the page's. Without the Leaflet files (a build that skipped
-``make setup``) the map is the static SVG of the HTML report (:mod:`corridors.io._draw`), and says so.
+``make setup``) the map is the static figure its caller draws (with :mod:`corridors.io._draw`, as
+the HTML report does) as SVG, and says so.
+
+The maps take GeoJSON (:meth:`Route.to_geojson`, :func:`~corridors.io.network_to_geojson`) and
+labels; the results' ``explore()`` methods make them, so this module knows none of their classes.
 """
 
 from __future__ import annotations
@@ -13,20 +17,19 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from html import escape
 from importlib.resources import files
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from corridors.io._draw import MODE_COLOURS, draw_comparison_map, draw_map, figure_bytes
+from corridors.io._draw import MODE_COLOURS, figure_bytes
 
-if TYPE_CHECKING:  # pragma: no cover - types only
-    from corridors.analysis.compare import Comparison
-    from corridors.model import Network
-    from corridors.routing.result import Route
+Static = Callable[[], Any] | None
+"""Draws the static map shown without Leaflet: a function returning a matplotlib Figure."""
 
 STATUS_DASH = {"operational": None, "under_construction": "8 5", "planned": "2 5", "disputed": "10 4 2 4",
                "closed": "1 7"}
@@ -146,42 +149,35 @@ def leaflet_assets() -> tuple[str, str] | None:
 
 
 # the maps -----------------------------------------------------------------------------------------
-def route_map(route: Route, *, network: Network | None = None, height_px: int = 460) -> InlineMap:
+def route_map(route: dict[str, Any], *, title: str, subtitle: str, network: dict[str, Any] | None = None,
+              static: Static = None, height_px: int = 460) -> InlineMap:
     """A route's legs (by mode, dashed where not yet built), border crossings and transfers, with
-    their figures in popups; over ``network``, faded, when given."""
-    title = f"{route.origin_name} \u2192 {route.destination_name}"
-    layers = [{"look": "route", "geojson": _with_popups(route.to_geojson(), "")}]
+    their figures in popups, from its GeoJSON (:meth:`Route.to_geojson`); over ``network`` (a
+    :func:`~corridors.io.network_to_geojson` collection), faded, when given."""
+    layers = [{"look": "route", "geojson": _with_popups(route, "")}]
     if network is not None:
-        layers.insert(0, {"look": "faded", "geojson": _network_geojson(network)})
-    summary = (f"{route.distance_km:,.0f} km, {route.time_h:,.0f} h, USD {route.cost_usd:,.0f}, "
-               f"{route.co2e_kg:,.0f} kg CO2e by {route.objective}")
-    return _map(layers, title=title, subtitle=summary, height_px=height_px,
-                fallback=lambda: _svg(draw_map(network, route)))
+        layers.insert(0, {"look": "faded", "geojson": _network_layer(network)})
+    return _map(layers, title=title, subtitle=subtitle, height_px=height_px, static=static)
 
 
-def comparison_map(comparison: Comparison, *, height_px: int = 460) -> InlineMap:
-    """The lanes a scenario changed: before (grey, dashed) and after (by mode); every lane's
-    route after when none changed."""
-    changed = [c for c in comparison.lanes if c.changed] or list(comparison.lanes)
+def comparison_map(lanes: Sequence[tuple[str, dict[str, Any] | None, dict[str, Any] | None]], *, title: str,
+                   subtitle: str, static: Static = None, height_px: int = 460) -> InlineMap:
+    """Lanes before (grey, dashed) and after (by mode): a (label, route GeoJSON before, after)
+    triple per lane, either route None where there is none; the label prefixes the popups."""
     layers = []
-    for change in changed:
-        label = f"{change.lane.id} ({change.status}): "
-        for look, result in (("before", change.before), ("route", change.after)):
-            if result.route is not None:
-                layers.append({"look": look, "geojson": _with_popups(result.route.to_geojson(), label)})
-    title = f"{comparison.scenario.name} vs {comparison.base.name}"
-    subtitle = f"{sum(c.changed for c in comparison.lanes)} of {len(comparison.lanes)} lanes changed"
-    pairs = [(c.before.route, c.after.route) for c in changed]
-    return _map(layers, title=title, subtitle=subtitle, height_px=height_px, before=True,
-                fallback=lambda: _svg(draw_comparison_map(comparison.scenario.network, pairs)))
+    for label, *routes in lanes:
+        for look, route in zip(("before", "route"), routes):
+            if route is not None:
+                layers.append({"look": look, "geojson": _with_popups(route, label)})
+    return _map(layers, title=title, subtitle=subtitle, height_px=height_px, before=True, static=static)
 
 
-def network_map(network: Network, *, height_px: int = 460) -> InlineMap:
-    """Every link (by mode, dashed by status) and node of ``network``, with popups and tooltips."""
-    title = f"{network.name} {network.version}".strip()
-    subtitle = f"{len(network.nodes)} places, {len(network.links)} links, year {network.as_of_year}"
-    return _map([{"look": "network", "geojson": _network_geojson(network)}], title=title, subtitle=subtitle,
-                height_px=height_px, fallback=lambda: _svg(draw_map(network)))
+def network_map(network: dict[str, Any], *, title: str, subtitle: str, static: Static = None,
+                height_px: int = 460) -> InlineMap:
+    """Every link (by mode, dashed by status) and node of a network, from its GeoJSON
+    (:func:`~corridors.io.network_to_geojson`), with popups and tooltips."""
+    return _map([{"look": "network", "geojson": _network_layer(network)}], title=title, subtitle=subtitle,
+                height_px=height_px, static=static)
 
 
 # pieces -------------------------------------------------------------------------------------------
@@ -191,15 +187,15 @@ def _svg(figure) -> str:
     return re.sub(r"<metadata>.*?</metadata>", "", svg[svg.index("<svg"):], flags=re.S)
 
 
-def _map(layers: list[dict[str, Any]], *, title: str, subtitle: str, height_px: int, fallback,
+def _map(layers: list[dict[str, Any]], *, title: str, subtitle: str, height_px: int, static: Static,
          before: bool = False) -> InlineMap:
     assets = leaflet_assets()
     head = f"<title>corridors: {escape(title)}</title>"
     if assets is None:
         note = ("Leaflet is not installed with this copy of corridors (corridors/web/static/vendor/leaflet; "
                 "<code>make setup</code> puts it there), so this is the static map.")
-        body = (f"<p><b>{escape(title)}</b>: {escape(subtitle)}</p><p class=note>{note}</p>"
-                f"<div style='max-width:100%'>{fallback()}</div>")
+        figure = f"<div style='max-width:100%'>{_svg(static())}</div>" if static is not None else ""
+        body = f"<p><b>{escape(title)}</b>: {escape(subtitle)}</p><p class=note>{note}</p>{figure}"
         return InlineMap(_document(head, "svg{width:100%;height:auto}body{margin:8px}", body), height_px)
     script, sheet = assets
     bounds = _bounds([layer for layer in layers if layer["look"] != "faded"] or layers)  # what the map opens on
@@ -338,13 +334,11 @@ def _unwrap(features: list[dict[str, Any]]) -> None:
             f["geometry"] = {"type": "Point", "coordinates": [_near(lon, given) + drawn - given, lat]}
 
 
-def _network_geojson(network: Network) -> dict[str, Any]:
-    """:func:`~corridors.io.network_to_geojson` reduced to what the map draws, with popups and
-    tooltips, coordinates rounded to 4 decimals (about 10 m)."""
-    from corridors.io.to_geojson import network_to_geojson
-
+def _network_layer(collection: dict[str, Any]) -> dict[str, Any]:
+    """A network's GeoJSON (:func:`~corridors.io.network_to_geojson`) reduced to what the map
+    draws, with popups and tooltips, coordinates rounded to 4 decimals (about 10 m)."""
     features = []
-    for f in network_to_geojson(network)["features"]:
+    for f in collection["features"]:
         p, geometry = f["properties"], f["geometry"]
         if geometry["type"] == "Point":
             props = {"feature": "node", "tooltip": f"{p['name']}, {p['country']} ({p['kind'].replace('_', ' ')})"}

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from corridors.model import Network
 
-
-def network_to_geojson(network: Network) -> dict[str, Any]:
-    """The network as a FeatureCollection: a LineString per link, a Point per node."""
+def network_to_geojson(network: Any) -> dict[str, Any]:
+    """A :class:`~corridors.model.Network` as a FeatureCollection: a LineString per link, a Point
+    per node. (Duck-typed, no model import: ``Network.explore()`` and ``to_geodataframes()`` call it.)"""
     features = []
     for link in network.links:
         features.append({

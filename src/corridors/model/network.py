@@ -245,18 +245,45 @@ class Network:
         return tuple(coords)
 
     def to_geodataframes(self) -> dict[str, geopandas.GeoDataFrame]:
-        """``nodes``, ``links`` and ``borders`` as geopandas GeoDataFrames (EPSG:4326), with the
-        GeoJSON's field names (:func:`corridors.io.frames.network_to_geodataframes`; needs the
-        ``geo`` extra)."""
-        from corridors.io.frames import network_to_geodataframes
+        """The network as three geopandas GeoDataFrames (EPSG:4326; needs the ``geo`` extra):
 
-        return network_to_geodataframes(self)
+        ``nodes``
+            a Point per node, with the properties of :func:`~corridors.io.network_to_geojson`;
+        ``links``
+            a LineString per link (:meth:`link_geometry`), likewise;
+        ``borders``
+            a row per border crossing (id and mode), with its fields, the ids of the links that
+            carry it (``link_ids``) and a Point at its post: the border-post end of its first link,
+            else that link's first node; None for a crossing no link carries.
+        """
+        from corridors.io.frames import records, rows_to_frame
+        from corridors.io.to_geojson import network_to_geojson
+
+        features = network_to_geojson(self)["features"]
+        frames = {}
+        for kind, name in (("node", "nodes"), ("link", "links")):
+            chosen = [f for f in features if f["properties"]["feature"] == kind]
+            frames[name] = rows_to_frame([f["properties"] for f in chosen], columns=("feature", "id"),
+                                         geometry=[f["geometry"] for f in chosen])
+        rows, posts = records(self.borders), []
+        for crossing, row in zip(self.borders, rows):
+            links = [link for link in self.links if link.border == crossing.id and link.mode is crossing.mode]
+            row["link_ids"] = [link.id for link in links]
+            ends = [self.node_by_id[links[0].from_node], self.node_by_id[links[0].to_node]] if links else []
+            post = next((n for n in ends if n.kind is NodeKind.BORDER_POST), ends[0] if ends else None)
+            posts.append(None if post is None else {"type": "Point", "coordinates": [post.lon, post.lat]})
+        frames["borders"] = rows_to_frame(rows, columns=("id", "mode", "link_ids"), geometry=posts)
+        return frames
 
     def explore(self, *, height_px: int = 460) -> InlineMap:
         """An offline map of every link and node (Leaflet over country outlines, nothing fetched)."""
+        from corridors.io._draw import draw_map
         from corridors.io.notebook import network_map
+        from corridors.io.to_geojson import network_to_geojson
 
-        return network_map(self, height_px=height_px)
+        return network_map(network_to_geojson(self), title=f"{self.name} {self.version}".strip(),
+                           subtitle=f"{len(self.nodes)} places, {len(self.links)} links, year {self.as_of_year}",
+                           static=lambda: draw_map(self), height_px=height_px)
 
     def _repr_html_(self) -> str:
         return self.explore()._repr_html_()

@@ -38,11 +38,14 @@ class RouteMatrix:
     co2e_kg: tuple[tuple[float | None, ...], ...]
 
     def to_frame(self) -> pandas.DataFrame:
-        """A pandas DataFrame, one row per (origin, destination) with the four figures
-        (:func:`corridors.io.frames.matrix_to_frame`; needs the ``geo`` extra)."""
-        from corridors.io.frames import matrix_to_frame
+        """A pandas DataFrame, one row per (origin, destination) cell, origins in order and,
+        within each, destinations: ``origin``, ``destination``, ``distance_km``, ``time_h``,
+        ``cost_usd``, ``co2e_kg`` (missing where no route exists). Needs the ``geo`` extra."""
+        from corridors.io.frames import rows_to_frame
 
-        return matrix_to_frame(self)
+        rows = [{"origin": o, "destination": d, **{f: getattr(self, f)[i][j] for f in MATRIX_FIELDS}}
+                for i, o in enumerate(self.origins) for j, d in enumerate(self.destinations)]
+        return rows_to_frame(rows, columns=("origin", "destination", *MATRIX_FIELDS))
 
 
 def route_matrix(network: Network, origins: list[str], destinations: list[str],

@@ -134,6 +134,18 @@ def _shallow(step: Step, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     return d
 
 
+def _step_kind(step: Step) -> str:
+    """``"leg"``, ``"border"`` or ``"transfer"``: the ``feature`` of a step in the GeoJSON and frames."""
+    return "leg" if isinstance(step, Leg) else "border" if isinstance(step, BorderStep) else "transfer"
+
+
+def _step_geometry(step: Step) -> dict[str, Any]:
+    """A step's GeoJSON geometry: a leg's vertices as a LineString, a border's or transfer's Point."""
+    if isinstance(step, Leg):
+        return {"type": "LineString", "coordinates": _coordinates(step.geometry)}
+    return {"type": "Point", "coordinates": [step.lon, step.lat]}
+
+
 def step_to_dict(step: Step) -> dict[str, Any]:
     """A step as it appears in :meth:`Route.to_dict`: a leg's places as ``from``/``to``, a
     transfer's as ``at``; no geometry (a leg's vertices, a border's or transfer's lon/lat)."""
@@ -258,42 +270,45 @@ class Route:
         for i, leg in enumerate(self.legs):
             props = _shallow(leg, ("geometry",))
             props.update(feature="leg", index=i)
-            features.append({
-                "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": _coordinates(leg.geometry)},
-                "properties": props,
-            })
+            features.append({"type": "Feature", "geometry": _step_geometry(leg), "properties": props})
         for step in (*self.border_crossings, *self.transfers):
             props = _shallow(step, ("lon", "lat"))
-            props["feature"] = "border" if isinstance(step, BorderStep) else "transfer"
-            features.append({
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [step.lon, step.lat]},
-                "properties": props,
-            })
+            props["feature"] = _step_kind(step)
+            features.append({"type": "Feature", "geometry": _step_geometry(step), "properties": props})
         summary = {k: v for k, v in self.to_dict().items() if k not in ("legs", "border_crossings", "transfers")}
         return {"type": "FeatureCollection", "properties": summary, "features": features}
 
     def to_frame(self) -> pandas.DataFrame:
-        """A pandas DataFrame, one row per step in travel order, with the JSON's field names
-        (:func:`corridors.io.frames.route_to_frame`; needs the ``geo`` extra)."""
-        from corridors.io.frames import route_to_frame
+        """A pandas DataFrame, one row per step in travel order: ``feature`` (``leg``, ``border``
+        or ``transfer``), then the step's fields as in :meth:`to_dict` (``distance_km``,
+        ``time_h``, ``cost_usd``, ``co2e_kg``, ``from``/``to`` of a leg, ``at`` of a transfer...);
+        cells a kind of step lacks are missing (NaN/None). Needs the ``geo`` extra."""
+        from corridors.io.frames import rows_to_frame
 
-        return route_to_frame(self)
+        return rows_to_frame(self._step_rows())
 
     def to_geodataframe(self) -> geopandas.GeoDataFrame:
-        """:meth:`to_frame` as a geopandas GeoDataFrame: a LineString per leg, a Point per border
-        crossing and transfer, EPSG:4326 (needs the ``geo`` extra)."""
-        from corridors.io.frames import route_to_geodataframe
+        """:meth:`to_frame` as a geopandas GeoDataFrame: a LineString of each leg's vertices, a
+        Point at each border crossing and transfer, EPSG:4326 (needs the ``geo`` extra)."""
+        from corridors.io.frames import rows_to_frame
 
-        return route_to_geodataframe(self)
+        return rows_to_frame(self._step_rows(), geometry=[_step_geometry(step) for step in self.steps])
+
+    def _step_rows(self) -> list[dict[str, Any]]:
+        return [{"feature": _step_kind(step), **step_to_dict(step)} for step in self.steps]
 
     def explore(self, *, network: Network | None = None, height_px: int = 460) -> InlineMap:
         """An offline map of the route (Leaflet over country outlines, nothing fetched), over
         ``network`` faded when given; shows itself in a notebook, ``.save(path)`` writes it."""
+        from corridors.io._draw import draw_map
         from corridors.io.notebook import route_map
+        from corridors.io.to_geojson import network_to_geojson
 
-        return route_map(self, network=network, height_px=height_px)
+        summary = (f"{self.distance_km:,.0f} km, {self.time_h:,.0f} h, USD {self.cost_usd:,.0f}, "
+                   f"{self.co2e_kg:,.0f} kg CO2e by {self.objective}")
+        return route_map(self.to_geojson(), title=f"{self.origin_name} \u2192 {self.destination_name}",
+                         subtitle=summary, network=None if network is None else network_to_geojson(network),
+                         static=lambda: draw_map(network, self), height_px=height_px)
 
     def _repr_html_(self) -> str:
         return self.explore()._repr_html_()
