@@ -95,7 +95,14 @@ MAP_JS = """
     return box;
   };
   legend.addTo(map);
-  map.fitBounds([[spec.bounds[1], spec.bounds[0]], [spec.bounds[3], spec.bounds[2]]], {padding: [20, 20], maxZoom: 7});
+  var bounds = [[spec.bounds[1], spec.bounds[0]], [spec.bounds[3], spec.bounds[2]]], moved = false;
+  function fit() { map.invalidateSize(); map.fitBounds(bounds, {padding: [20, 20], maxZoom: 7}); }
+  fit();
+  // a notebook may lay the frame out after it starts (a hidden or lazily sized output): fit again
+  // when the frame gets its size, until the reader moves the map
+  map.on("dragstart zoomstart", function (e) { if (e.hard !== false && map._loaded) moved = true; });
+  window.addEventListener("resize", function () { if (!moved) fit(); });
+  window.addEventListener("load", function () { if (!moved) fit(); });
   document.body.dataset.map = "ready";
 })();
 """
@@ -201,11 +208,12 @@ def _map(layers: list[dict[str, Any]], *, title: str, subtitle: str, height_px: 
     bounds = _bounds([layer for layer in layers if layer["look"] != "faded"] or layers)  # what the map opens on
     extent = _bounds(layers)  # what it draws: the outlines reach past it, for panning
     span = max(bounds[2] - bounds[0], bounds[3] - bounds[1], 1.0)
-    pad = max(10.0, span / 2)
+    pad_lat = max(10.0, span / 2)
+    pad_lon = max(20.0, span * 1.5)  # a notebook frame is wide: the view reaches further east and west
     world = extent[0] < -180 or extent[2] > 180
     outline_box = (-180.0, -60.0, 180.0, 85.0) if world else (
-        max(-180.0, extent[0] - pad), max(-60.0, extent[1] - pad),
-        min(180.0, extent[2] + pad), min(85.0, extent[3] + pad))
+        max(-180.0, extent[0] - pad_lon), max(-60.0, extent[1] - pad_lat),
+        min(180.0, extent[2] + pad_lon), min(85.0, extent[3] + pad_lat))
     from corridors.geo.outlines import outlines_geojson
 
     spec = {
