@@ -78,7 +78,7 @@ def test_route_geojson_on_stdout(tiny_args):
         (["route", "p", "p"], "same place"),
         (["route", "p", "t", "--via", "nowhere"], "unknown place, link id or border id 'nowhere'"),
         (["route", "p", "t", "--avoid", "t"], "it is the origin or destination"),
-        (["route", "p", "t", "--avoid-country", "Iran"], "not an ISO 3166-1 alpha-2 country code"),
+        (["route", "p", "t", "--avoid-country", "Iran"], "'IRAN' is not a country code (ISO 3166-1 alpha-2, e.g. 'AZ'); did you mean: IR (Iran)"),
         (["route", "p", "t", "--objective", "fun"], "'fun' is not one of"),
         (["route", "p", "t", "--alternatives", "0"], "Invalid value for '--alternatives'"),
     ],

@@ -30,9 +30,18 @@ err = Console(stderr=True)
 
 
 class Format(str, Enum):
+    """What ``route`` writes on stdout."""
+
     table = "table"
     json = "json"
     geojson = "geojson"
+
+
+class ReportFormat(str, Enum):
+    """What ``compare`` and ``critical`` write on stdout (their results are tables, not maps)."""
+
+    table = "table"
+    json = "json"
 
 
 class ObjectiveChoice(str, Enum):
@@ -78,8 +87,9 @@ def route(
     month: Annotated[Optional[int], typer.Option(help="Month of the shipment, 1-12: links out of their navigation season (the Volga-Don, April-November) are closed.")] = None,
     alternatives: Annotated[int, typer.Option(help="Number of materially different routes.", min=1, max=10)] = 1,
     cargo: Annotated[str, typer.Option(help="A cargo unit of the network (the atlas: teu, feu, truck) or t:N (N tonnes of bulk).")] = "teu",
-    fmt: Annotated[Format, typer.Option("--format", help="Output format on stdout.")] = Format.table,
-    geojson: Annotated[Optional[Path], typer.Option("--geojson", help="Also write the route as GeoJSON here.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format on stdout; with --alternatives, json is a list "
+                                        "and geojson one FeatureCollection whose features carry each route's rank.")] = Format.table,
+    geojson: Annotated[Optional[Path], typer.Option("--geojson", help="Also write the route(s) as GeoJSON here.")] = None,
     html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML map report here.")] = None,
     scenario: Annotated[Optional[str], typer.Option("--scenario", help="Built-in scenario name or a scenario YAML file.")] = None,
     world: Annotated[bool, typer.Option("--world", help="Route on the world rail, road and sea layers too (places, ports or lat,lon anywhere).")] = False,
@@ -92,15 +102,18 @@ def route(
     from corridors.routing import RouteOptions
     from corridors.session import Session
 
+    if close and not world:
+        _fail("--close closes chokepoints of the world sea layer: add --world, or drop --close "
+              "(a scenario closes atlas links and borders)")
     spinner = _Spinner()
     try:
+        options = RouteOptions(
+            objective=objective.value,
+            modes=frozenset(_split([modes])) if modes else None,
+            avoid_countries=frozenset(_split(avoid_country)),
+            avoid=tuple(_split(avoid)), via=tuple(via or ()), year=year, month=month, cargo=cargo,
+        )
         with Session(network, progress=spinner) as session:
-            options = RouteOptions(
-                objective=objective.value,
-                modes=frozenset(_split([modes])) if modes else None,
-                avoid_countries=frozenset(_split(avoid_country)),
-                avoid=tuple(_split(avoid)), via=tuple(via or ()), year=year, month=month, cargo=cargo,
-            )
             net = session.network
             if scenario:
                 applied = session.applied(scenario)
@@ -121,7 +134,7 @@ def route(
         payload = best.to_dict() if len(routes) == 1 else [r.to_dict() for r in routes]
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     elif fmt is Format.geojson:
-        sys.stdout.write(to_geojson_text(best.to_geojson()))
+        sys.stdout.write(to_geojson_text(_routes_geojson(routes)))
     else:
         from corridors.cli.render import alternatives_table, print_tables, route_table
 
@@ -138,11 +151,23 @@ def route(
         if len(routes) > 1:
             print_tables(out, alternatives_table(routes))
     if geojson:
-        write_atomic(geojson, to_geojson_text(best.to_geojson()))
+        write_atomic(geojson, to_geojson_text(_routes_geojson(routes)))
         err.print(f"wrote {geojson}")
     if html:
         write_atomic(html, route_to_html(best, net, alternatives=tuple(routes) if len(routes) > 1 else ()))
         err.print(f"wrote {html}")
+
+
+def _routes_geojson(routes) -> dict:
+    """One route's FeatureCollection; for alternatives, one collection of every route's features,
+    each with the ``rank`` of its route (1 = best), and the routes' summaries in ``properties``."""
+    if len(routes) == 1:
+        return routes[0].to_geojson()
+    collections = [r.to_geojson() for r in routes]
+    features = [{**f, "properties": {**f["properties"], "rank": rank}}
+                for rank, collection in enumerate(collections, 1) for f in collection["features"]]
+    summaries = [{"rank": rank, **c["properties"]} for rank, c in enumerate(collections, 1)]
+    return {"type": "FeatureCollection", "properties": {"routes": summaries}, "features": features}
 
 
 def _seasonal_links(net, route) -> list[str]:
@@ -226,7 +251,7 @@ def compare(
     od: Annotated[Optional[Path], typer.Option("--od", help="Lane CSV (id,origin,destination[,cargo,volume_teu_per_year,volume_source_ids,...]); volumes cite ids of a sources.csv beside it; default: the shipped lane set.")] = None,
     access: Annotated[Optional[Path], typer.Option("--access", help="Access-pair CSV; default: the shipped isolation pairs.")] = None,
     objective: Annotated[ObjectiveChoice, typer.Option(help="What routes minimise.")] = ObjectiveChoice.generalized,
-    fmt: Annotated[Format, typer.Option("--format", help="table or json (geojson is not offered here).")] = Format.table,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="Output format on stdout (--html draws the changed lanes' routes on a map).")] = ReportFormat.table,
     html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML report here.")] = None,
     network: NetworkOption = None,
 ) -> None:
@@ -249,7 +274,7 @@ def compare(
     except CorridorsError as exc:
         _fail(str(exc))
         return
-    if fmt is Format.json:
+    if fmt is ReportFormat.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
         lanes = Table("lane", "status", "h before", "h after", "USD before", "USD after", "Δ USD", "via after",
@@ -287,7 +312,7 @@ def critical(
     scenario: Annotated[Optional[str], typer.Option("--scenario", help="Rank under this scenario instead of the data as they are.")] = None,
     od: Annotated[Optional[Path], typer.Option("--od", help="Lane CSV; default: the shipped lane set.")] = None,
     top: Annotated[int, typer.Option(min=1, help="How many elements to list.")] = 15,
-    fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="Output format on stdout.")] = ReportFormat.table,
     network: NetworkOption = None,
 ) -> None:
     """Rank links and border crossings by the damage their closure does to the lane set."""
@@ -309,7 +334,7 @@ def critical(
         _fail(str(exc))
         return
     ranked = ranked[:top]
-    if fmt is Format.json:
+    if fmt is ReportFormat.json:
         from dataclasses import asdict
 
         sys.stdout.write(json.dumps([asdict(c) for c in ranked], indent=2, ensure_ascii=False) + "\n")
@@ -365,16 +390,19 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes (each loads the network; the database is shared).", min=1, max=32)] = 1,
     world: Annotated[bool, typer.Option("--world", help="Also serve world routes (loads the world layers in the background).", envvar="CORRIDORS_WORLD")] = False,
     network: NetworkOption = None,
+    allowed_host: Annotated[Optional[list[str]], typer.Option("--allowed-host", help="A host name clients may use besides 127.0.0.1, localhost, [::1] and --host (repeatable; '*' allows any). Requests naming another host get 400 (against DNS rebinding).")] = None,
 ) -> None:
     """Start the REST API and the web app (offline) at http://HOST:PORT/."""
     try:
         import uvicorn
 
         from corridors.api import Settings, create_app
+        from corridors.api.settings import allowed_hosts
     except ImportError:
         _fail("the web app needs the 'web' extra: pip install 'corridors[web]' (make demo installs it)")
         return
-    settings = Settings(**{k: v for k, v in {"db_path": db, "network_path": network}.items() if v is not None}, world=world)
+    settings = Settings(**{k: v for k, v in {"db_path": db, "network_path": network}.items() if v is not None}, world=world,
+                        allowed_hosts=allowed_hosts(host, *(allowed_host or ())))
     try:
         application = create_app(settings)
     except CorridorsError as exc:
@@ -390,6 +418,7 @@ def serve(
     # each worker process builds its own app from the same settings, passed by environment
     os.environ["CORRIDORS_DB"] = str(settings.db_path)
     os.environ["CORRIDORS_WORLD"] = "1" if world else ""
+    os.environ["CORRIDORS_ALLOWED_HOSTS"] = ",".join(settings.allowed_hosts)
     if settings.network_path:
         os.environ["CORRIDORS_NETWORK"] = str(settings.network_path)
     uvicorn.run("corridors.api:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")

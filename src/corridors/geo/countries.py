@@ -9,6 +9,7 @@ a coast reads as the coastal state; ``Etc/*`` zones (open sea) give ``None``.
 from __future__ import annotations
 
 import csv
+import difflib
 from functools import cache
 from importlib.resources import files
 
@@ -41,3 +42,41 @@ class CountryLocator:
         """ISO code of the country at (lon, lat), or None at sea or where unknown."""
         zone = self._finder.timezone_at(lng=lon, lat=lat)
         return self._zones.get(zone) if zone else None
+
+
+def closest_countries(text: str, *, limit: int = 4) -> list[str]:
+    """ISO codes nearest to ``text``, best first: by name for a name (a name it begins or
+    begins with, then by spelling), by code for up to three letters (an alpha-3 code's first two
+    letters, then by spelling).
+
+    >>> closest_countries("Iran"), closest_countries("kazakstan"), closest_countries("RUS")[0]
+    (['IR', 'IQ'], ['KZ'], 'RU')
+    """
+    names = country_names()
+    wanted = text.strip().casefold()
+    if len(wanted) > 3:
+        by_name = {name.casefold(): code for code, name in names.items()}
+        found = [code for name, code in by_name.items() if name.startswith(wanted) or wanted.startswith(name)]
+        found += [by_name[n] for n in difflib.get_close_matches(wanted, by_name, n=limit, cutoff=0.75)]
+    else:
+        code = wanted.upper()
+        found = [code[:2]] if len(code) == 3 and code[:2] in names else []
+        found += difflib.get_close_matches(code, names, n=limit, cutoff=0.5)
+    return list(dict.fromkeys(found))[:limit]
+
+
+def country_code_problem(code: str) -> str | None:
+    """``None`` if ``code`` is an ISO 3166-1 alpha-2 code (upper case), else the message saying
+    so, with the closest codes: the one check of countries in options, policies and rules.
+
+    >>> country_code_problem("AZ") is None
+    True
+    >>> country_code_problem("IRAN")
+    "'IRAN' is not a country code (ISO 3166-1 alpha-2, e.g. 'AZ'); did you mean: IR (Iran), IQ (Iraq)?"
+    """
+    if code in country_names():
+        return None
+    message = f"{code!r} is not a country code (ISO 3166-1 alpha-2, e.g. 'AZ')"
+    if near := closest_countries(code):
+        message += "; did you mean: " + ", ".join(f"{c} ({country_names()[c]})" for c in near) + "?"
+    return message

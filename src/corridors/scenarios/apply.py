@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from corridors.errors import ScenarioError
-from corridors.geo import country_names
+from corridors.geo.countries import country_code_problem
 from corridors.io.schema import validation_message
 from corridors.model import Change, Network, Source, SourceKind, Status
 from corridors.routing.policies import FlowRule
@@ -43,8 +43,8 @@ class AppliedScenario:
 
 
 def _check_country(draft: Draft, path: str, code: str) -> None:
-    if code not in country_names():
-        draft.fail(path, f"{code!r} is not a country code (ISO 3166-1 alpha-2, e.g. 'AZ')")
+    if problem := country_code_problem(code):
+        draft.fail(path, problem)
 
 
 def _select(draft: Draft, kind: ElementKind, patch: Patch, path: str) -> list[Any]:
