@@ -13,7 +13,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from corridors import Session
+from corridors import RouteOptions, Session
 from corridors.cli import app
 from corridors.validation import read_figures, run_validation
 from corridors.validation.html import to_html
@@ -116,3 +116,21 @@ def test_cli_validate_formats_and_exit_codes(write_table, tiny_path, tmp_path):
     write_table([figure("bad", "length", "distance_km", "far", origin="p", destination="t")], name="b")
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "figures-b.csv:2 [low]" in result.output
+
+
+def test_a_running_time_figure_leaves_out_border_dwell_and_waits(write_table, tiny, tmp_path):
+    """P -> T by road: 400 km at 60 km/h is 6.67 h of driving; the 20 h border dwell is not
+    running. On a copy of the network where the road has a 5 h scheduled wait, it is left out too."""
+    import dataclasses
+
+    running = [figure("run-pt-road", "time", "running_time_h", "6.5", high="7", **ROAD_PT)]
+    with Session(tiny) as session:
+        [result] = run_validation(read_figures(write_table(running), tiny), session).results
+    assert result.model_value == pytest.approx(400 / 60) and result.hit
+    links = tuple(dataclasses.replace(l, wait_h=5.0) if l.id == "p--t--road" else l for l in tiny.links)
+    waiting = dataclasses.replace(tiny, links=links)
+    with Session(waiting) as session:
+        [result] = run_validation(read_figures(write_table(running), waiting), session).results
+        [route] = session.route("p", "t", RouteOptions(objective="time", modes=frozenset({"road"})))
+    assert result.model_value == pytest.approx(400 / 60)
+    assert route.time_h == pytest.approx(400 / 60 + 5 + 20)  # what time_h would have compared

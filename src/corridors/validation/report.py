@@ -9,7 +9,7 @@ from corridors.validation.run import CategoryRate, FigureResult, ValidationRepor
 
 __all__ = ["format_value", "headline_table", "to_json", "to_text"]
 
-UNIT = {"distance_km": "km", "time_h": "h", "dwell_h": "h", "cost_usd": "USD"}
+UNIT = {"distance_km": "km", "time_h": "h", "running_time_h": "h", "dwell_h": "h", "cost_usd": "USD"}
 
 
 def format_value(value: float, measure: str) -> str:
@@ -18,7 +18,7 @@ def format_value(value: float, measure: str) -> str:
     >>> format_value(826.4, "distance_km"), format_value(7.25, "time_h"), format_value(1380, "cost_usd")
     ('826 km', '7.2 h', '1,380 USD')
     """
-    digits = 1 if measure in ("time_h", "dwell_h") and abs(value) < 100 else 0
+    digits = 1 if UNIT[measure] == "h" and abs(value) < 100 else 0
     return f"{value:,.{digits}f} {UNIT[measure]}"
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from corridors.costs import border_dwell_h, border_fee_usd
 from corridors.errors import CorridorsError, NoRouteError
-from corridors.model import Source
+from corridors.model import Network, Source
 from corridors.routing import Route, RouteOptions
 from corridors.routing.options import cargo_unit
 from corridors.session import Session
@@ -163,7 +163,10 @@ class ValidationReport:
         }
 
 
-def _route_value(route: Route, measure: str) -> float:
+def _route_value(route: Route, measure: str, network: Network) -> float:
+    if measure == "running_time_h":  # the legs' hours less the scheduled waits of their links
+        waits = sum(network.link_by_id[i].wait_h for leg in route.legs for i in leg.link_ids if i in network.link_by_id)
+        return sum(leg.time_h for leg in route.legs) - waits
     return {"distance_km": route.distance_km, "time_h": route.time_h, "cost_usd": route.cost_usd}[measure]
 
 
@@ -210,7 +213,7 @@ class _Runner:
         if isinstance(route, CorridorsError):
             raise route
         detail = f"{route.origin_name} - {route.destination_name} via {route.via_summary()}"
-        return _route_value(route, figure.measure), detail
+        return _route_value(route, figure.measure, self.session.network), detail
 
 
 def run_validation(table: FigureTable, session: Session, *,
