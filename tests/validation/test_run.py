@@ -134,3 +134,10 @@ def test_a_running_time_figure_leaves_out_border_dwell_and_waits(write_table, ti
         [route] = session.route("p", "t", RouteOptions(objective="time", modes=frozenset({"road"})))
     assert result.model_value == pytest.approx(400 / 60)
     assert route.time_h == pytest.approx(400 / 60 + 5 + 20)  # what time_h would have compared
+
+
+def test_a_report_as_a_frame_has_one_row_per_figure(report):
+    frame = report.to_frame()
+    assert list(frame["id"]) == [r.figure.id for r in report.results]
+    row = frame.set_index("id").loc["len-pt-road"]
+    assert row["model"] == pytest.approx(400) and bool(row["hit"]) is True

@@ -162,6 +162,13 @@ class ValidationReport:
             "figures": [r.to_dict(self.sources) for r in self.results],
         }
 
+    def to_frame(self):
+        """Every figure's result as a DataFrame, one row each, with the JSON's column names
+        (needs the ``geo`` extra's pandas)."""
+        from corridors.io.frames import rows_to_frame
+
+        return rows_to_frame([r.to_dict(self.sources) for r in self.results])
+
 
 def _route_value(route: Route, measure: str, network: Network) -> float:
     if measure == "running_time_h":  # the legs' hours less the scheduled waits of their links
