@@ -24,7 +24,6 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from os import PathLike
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol, Union
 
 from corridors.analysis.cases import NO_SCENARIO, Case, applied_case, base_case
@@ -35,7 +34,7 @@ from corridors.routing import Route, RouteOptions, alternative_routes
 from corridors.routing import route as _route
 from corridors.routing.matrix import RouteMatrix, route_matrix
 from corridors.scenarios import AppliedScenario, Scenario, apply_scenario, load_scenario, parse_scenario, scenario_options
-from corridors.scenarios.builtin import builtin_names, builtin_text
+from corridors.scenarios.builtin import builtin_names, builtin_text, looks_like_path
 
 if TYPE_CHECKING:
     from corridors.analysis import AccessPair, Comparison, Lane
@@ -213,18 +212,19 @@ class Session:
         return key, self._applied.get_or_make(key, lambda: apply_scenario(self._network, load()))
 
     def _source(self, scenario: ScenarioLike) -> tuple[ScenarioKey, Callable[[], Scenario]]:
-        """The cache key of ``scenario`` and how to load it (user scenarios, then files, then built-ins)."""
+        """The cache key of ``scenario`` and how to load it (user scenarios, then built-ins by
+        name, then files by a path that looks like one: a file never stands in for a built-in)."""
         if isinstance(scenario, Scenario):
             return (scenario.name, _digest(scenario.spec.model_dump_json())), lambda: scenario
         name = os.fspath(scenario)
         text = self._scenario_text(name) if self._scenario_text is not None else None
         if text is not None:
             return (name, _digest(text)), lambda: parse_scenario(text, f"user scenario {name}")
-        if self._scenario_files and (not isinstance(scenario, str) or name.endswith((".yaml", ".yml")) or Path(name).is_file()):
-            loaded = load_scenario(name)  # a file, read now: its key is a digest of what it says
-            return (name, _digest(loaded.spec.model_dump_json())), lambda: loaded
-        if builtin_text(name) is not None:
+        if isinstance(scenario, str) and builtin_text(name) is not None:
             return (name, BUILTIN), lambda: load_scenario(name)
+        if self._scenario_files and (not isinstance(scenario, str) or looks_like_path(name)):
+            loaded = load_scenario(scenario)  # a file, read now: its key is a digest of what it says
+            return (name, _digest(loaded.spec.model_dump_json())), lambda: loaded
         if self._scenario_files:
             load_scenario(name)  # raises the error naming the built-ins
         raise ScenarioError([Problem(name, None, None, f"no scenario of that name; built-ins: {', '.join(builtin_names())}")])

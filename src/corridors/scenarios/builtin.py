@@ -10,9 +10,11 @@ import copy
 import dataclasses
 import functools
 import logging
+import os
 from collections.abc import Mapping
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
 
@@ -65,14 +67,30 @@ def builtin_scenarios() -> list[Scenario]:
     return [copy.deepcopy(scenario) for _, scenario in _builtins().values() if isinstance(scenario, Scenario)]
 
 
-def load_scenario(name_or_path: str) -> Scenario:
-    """A built-in scenario by name, or a scenario file by path (anything ending in .yaml/.yml)."""
-    if name_or_path.endswith((".yaml", ".yml")) or Path(name_or_path).is_file():
-        return read_scenario(name_or_path)
-    found = _builtins().get(name_or_path)
+def looks_like_path(name: str) -> bool:
+    """Whether a scenario argument names a file: it ends in .yaml/.yml or has a folder part
+    (``./closure``). A bare name is a built-in's, even where a file of that name exists, so a
+    file in the working directory never stands in for a built-in.
+
+    >>> looks_like_path("zangezur-open"), looks_like_path("./zangezur-open"), looks_like_path("my.yaml")
+    (False, True, True)
+    """
+    return name.endswith((".yaml", ".yml")) or "/" in name or os.sep in name
+
+
+def load_scenario(name_or_path: str | PathLike[str]) -> Scenario:
+    """A built-in scenario by name, or a scenario file by a path that looks like one (see
+    :func:`looks_like_path`; a ``PathLike`` is always a file)."""
+    name = os.fspath(name_or_path)
+    found = _builtins().get(name) if isinstance(name_or_path, str) else None
+    if found is None and (not isinstance(name_or_path, str) or looks_like_path(name)):
+        return read_scenario(name)
     if found is None:
-        raise ScenarioError([Problem(name_or_path, None, None,
-                                     f"no built-in scenario of that name and no such file; built-ins: {', '.join(builtin_names())}")])
+        hint = f"; to read the file {name!r}, give it as ./{name}" if Path(name).is_file() else ""
+        raise ScenarioError([Problem(name, None, None,
+                                     f"no built-in scenario of that name; built-ins: {', '.join(builtin_names())}. "
+                                     f"A scenario file is given by its path (ending in .yaml or with a folder, "
+                                     f"e.g. ./{name}.yaml){hint}")])
     if isinstance(found[1], ScenarioError):
         raise ScenarioError(found[1].problems)
     return copy.deepcopy(found[1])

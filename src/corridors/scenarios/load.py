@@ -14,6 +14,52 @@ from corridors.errors import Problem, ScenarioError
 from corridors.io.schema import validation_message
 from corridors.scenarios.spec import ScenarioSpec
 
+MAX_SCENARIO_BYTES = 1_000_000
+"""Largest scenario text read (1 MB, UTF-8): the built-ins are under 4 kB, and a file this size
+still parses in well under a second; a larger one is refused before it is parsed."""
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A safe loader that refuses aliases (``*name``) as it composes: a few nested aliases can
+    stand for billions of nodes (an "alias bomb"), so none is let through to be walked."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasFound(self.peek_event().start_mark)
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+class _AliasFound(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__(mark)
+        self.mark = mark
+
+
+def _compose(text: str, file: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree and the value of a YAML text (parsed once), refusing an oversized text,
+    aliases and nesting too deep to walk, before anything is expanded."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_SCENARIO_BYTES:
+        raise ScenarioError([Problem(file, None, None, f"the scenario text is {size:,} bytes; "
+                                     f"the limit is {MAX_SCENARIO_BYTES:,} (a scenario is a few kB of YAML)")])
+    loader = None
+    try:
+        loader = _NoAliasLoader(text)  # its reader already refuses control characters
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    except _AliasFound as found:
+        raise ScenarioError([Problem(file, found.mark.line + 1, None, "YAML aliases (*name) are not allowed "
+                                     "in a scenario file; write the value out where it is used")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ScenarioError([Problem(file, mark.line + 1 if mark else None, None, f"not valid YAML: {exc}")]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(file, None, None, "the YAML is nested too deeply to read; "
+                                     "a scenario needs a few levels of mappings and lists")]) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -71,13 +117,9 @@ def _loc(parts: tuple[Any, ...]) -> str:
 
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
-    """Validate scenario YAML text. Raises :class:`ScenarioError` with every problem found."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ScenarioError([Problem(file, mark.line + 1 if mark else None, None, f"not valid YAML: {exc}")]) from None
+    """Validate scenario YAML text (at most :data:`MAX_SCENARIO_BYTES`, no aliases). Raises
+    :class:`ScenarioError` with every problem found."""
+    node, raw = _compose(text, file)
     lines = _key_lines(node) if node is not None else {}
     if not isinstance(raw, dict):
         raise ScenarioError([Problem(file, 1, None, "a scenario file is a mapping with name, description, patches, ...")])
@@ -102,7 +144,16 @@ def read_scenario(path: str | PathLike[str]) -> Scenario:
     """Read and validate a scenario YAML file."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        with file.open("rb") as f:
+            data = f.read(MAX_SCENARIO_BYTES + 1)  # never more: a larger file is refused unread
     except OSError as exc:
         raise ScenarioError([Problem(str(file), None, None, f"cannot read the scenario file: {exc.strerror}")]) from None
+    if len(data) > MAX_SCENARIO_BYTES:
+        raise ScenarioError([Problem(str(file), None, None, f"the scenario file is larger than the limit of "
+                                     f"{MAX_SCENARIO_BYTES:,} bytes (a scenario is a few kB of YAML)")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([Problem(str(file), None, None, f"the scenario file is not UTF-8 text: {exc.reason} "
+                                     f"at byte {exc.start}")]) from None
     return parse_scenario(text, str(file))
