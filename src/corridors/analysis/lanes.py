@@ -25,6 +25,11 @@ and ``notes`` are optional."""
 SOURCES = "sources.csv"
 """The file, next to a lane file, that its ``volume_source_ids`` refer to."""
 
+MAX_VOLUME_TEU_PER_YEAR = 1e9
+"""Largest annual lane volume accepted: more than every container port in the world handles in
+a year (about 0.9 billion TEU), so a larger figure is a typo or an overflow."""
+_VOLUME_RANGE = f"a finite number of TEU a year, 0 to {MAX_VOLUME_TEU_PER_YEAR:,.0f} (more than all the world's ports handle)"
+
 _MODES = {m.value: m for m in Mode}
 
 
@@ -169,10 +174,10 @@ def _lanes(label: str, rows: Iterable[tuple[int, dict[str, str]]], sources: tupl
         volume = row.get("volume_teu_per_year", "")
         try:
             value = float(volume) if volume else None
-            if value is not None and not (math.isfinite(value) and value >= 0):
+            if value is not None and not (math.isfinite(value) and 0 <= value <= MAX_VOLUME_TEU_PER_YEAR):
                 raise ValueError
         except ValueError:
-            problems.append(Problem(label, line, "volume_teu_per_year", f"{volume!r} is not a non-negative number"))
+            problems.append(Problem(label, line, "volume_teu_per_year", f"{volume!r} is out of range: give {_VOLUME_RANGE}"))
             continue
         cited = _ids(row.get("volume_source_ids", ""))
         _check_sources(label, line, cited, value is not None, sources, problems)
@@ -297,10 +302,11 @@ def _omx_lanes(path: Path, matrix: str | None, lookup: str | None, zones, source
     zones_label, places = _zone_places(zones, problems)
     m = read_omx(path, matrix, lookup=lookup)
     label = f"{path}[{m.name}]"
-    bad = np.argwhere(~np.isfinite(m.values) | (m.values < 0))
+    bad = np.argwhere(~np.isfinite(m.values) | (m.values < 0) | (m.values > MAX_VOLUME_TEU_PER_YEAR))
     for i, j in bad[:20]:
         problems.append(Problem(label, None, f"{m.zones[i]}->{m.zones[j]}",
-                                f"{float(m.values[i, j])!r} is not a non-negative number of TEU a year"))
+                                f"{float(m.values[i, j])!r} is not a non-negative number of TEU a year"
+                                if not m.values[i, j] >= 0 else f"{float(m.values[i, j])!r} is out of range: give {_VOLUME_RANGE}"))
     used = (np.nan_to_num(m.values) > 0)
     busy = used.any(axis=0) | used.any(axis=1)
     unmapped = [m.zones[i] for i in np.flatnonzero(busy) if m.zones[i] not in places]

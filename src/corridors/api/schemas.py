@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from corridors.analysis.cases import DEFAULT_BASE, NO_SCENARIO
+from corridors.analysis.lanes import MAX_VOLUME_TEU_PER_YEAR
 from corridors.model import FIRST_YEAR, LAST_YEAR, Mode
 from corridors.routing.options import Objective
 
@@ -64,7 +65,8 @@ class LaneIn(_Body):
     origin: str = Field(min_length=1, max_length=200)
     destination: str = Field(min_length=1, max_length=200)
     cargo: str = "teu"
-    volume_teu_per_year: float | None = Field(default=None, ge=0)
+    volume_teu_per_year: float | None = Field(default=None, ge=0, le=MAX_VOLUME_TEU_PER_YEAR, allow_inf_nan=False,
+                                              description="TEU a year: finite, 0 to 1e9 (more than all the world's ports handle).")
     volume_source: str | None = Field(default=None, min_length=1, max_length=300,
                                       description="Where the annual volume comes from; required with volume_teu_per_year.")
 

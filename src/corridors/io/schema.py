@@ -6,11 +6,12 @@ reject what the format (docs/data-format.md) does not allow.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from corridors.model import FIRST_YEAR, LAST_YEAR, LengthSource, Mode, NodeKind, SourceKind, Status
 from corridors.model.seasons import check_months, parse_months
@@ -56,6 +57,33 @@ def _season(value: Any) -> tuple[int, ...]:
         return ()
     return parse_months(value) if isinstance(value, str) else check_months(value)
 
+
+def _up_to(limit: float, unit: str, why: str) -> AfterValidator:
+    """A check that a number is finite and at most ``limit`` (``None`` passes: "not given").
+    The limits are far above any real figure: they catch typos and overflow (``1e400`` reads
+    as infinity), never data."""
+
+    def check(value: float | None) -> float | None:
+        if value is not None and not (math.isfinite(value) and value <= limit):
+            raise ValueError(f"must be a finite number no larger than {limit:,.0f} {unit} ({why})")
+        return value
+
+    return AfterValidator(check)
+
+
+HOURS = _up_to(8_760, "h", "a year: no leg, wait, dwell or transfer takes longer")
+DISTANCE_KM = _up_to(40_075, "km", "the equator: no link is longer")
+SPEED_KMH = _up_to(1_000, "km/h", "faster than any freight carrier, air cargo included")
+USD_PER_TEU = _up_to(1_000_000, "USD", "per TEU: a hundred times the dearest freight rate on record")
+USD_PER_TEU_KM = _up_to(1_000, "USD per TEU-km", "hundreds of times any line-haul rate")
+CO2E_G_PER_TKM = _up_to(10_000, "g CO2e per t-km", "ten times air freight")
+CO2E_KG_PER_TEU = _up_to(100_000, "kg CO2e per TEU", "far above any handling emission")
+TONNES_PER_YEAR = _up_to(1e10, "t a year", "about the world's whole seaborne trade")
+USD_PER_TEU_H = _up_to(100_000, "USD per TEU-hour", "far above any cargo's value of time")
+USD_PER_T_CO2E = _up_to(10_000, "USD per t CO2e", "ten times the highest social cost of carbon estimates")
+TEU = _up_to(100_000, "TEU", "four times the largest container ship")
+TONNES = _up_to(1_000_000, "t", "twice the largest ship's deadweight")
+"""Upper bounds of the network's numbers (docs/data-format.md lists them with their reasons)."""
 
 StrList = Annotated[tuple[str, ...], BeforeValidator(_split)]
 OptFloat = Annotated[float | None, BeforeValidator(_empty_to_none)]
@@ -105,8 +133,8 @@ class NodeRow(_Row):
         tuple[Annotated[str, Field(pattern="^(bogie_exchange|transshipment)$")], ...],
         BeforeValidator(_split),
     ] = ()
-    gauge_change_time_h: OptFloat = Field(default=None, ge=0)
-    gauge_change_cost_usd: OptFloat = Field(default=None, ge=0)
+    gauge_change_time_h: Annotated[OptFloat, HOURS] = Field(default=None, ge=0)
+    gauge_change_cost_usd: Annotated[OptFloat, USD_PER_TEU] = Field(default=None, ge=0)
     source_ids: StrList = Field(min_length=1)
     notes: str = ""
 
@@ -120,19 +148,19 @@ class LinkRow(_Row):
     to: str
     mode: Mode
     gauge_mm: Annotated[tuple[Annotated[int, Field(gt=500, lt=2000)], ...], BeforeValidator(_split)] = ()
-    distance_km: float = Field(gt=0)
+    distance_km: Annotated[float, DISTANCE_KM] = Field(gt=0)
     length_source: LengthSource
-    speed_kmh: OptFloat = Field(default=None, gt=0)
-    time_h: OptFloat = Field(default=None, ge=0)
-    wait_h: OptFloat = Field(default=None, ge=0)
-    cost_usd_per_teu: OptFloat = Field(default=None, ge=0)
+    speed_kmh: Annotated[OptFloat, SPEED_KMH] = Field(default=None, gt=0)
+    time_h: Annotated[OptFloat, HOURS] = Field(default=None, ge=0)
+    wait_h: Annotated[OptFloat, HOURS] = Field(default=None, ge=0)
+    cost_usd_per_teu: Annotated[OptFloat, USD_PER_TEU] = Field(default=None, ge=0)
     oneway: Bool = False
     status: Status
     opens_year: OptInt = Field(default=None, ge=1800, le=LAST_YEAR)
     border: OptStr = None
     via_countries: StrList = ()
     corridors: StrList = ()
-    capacity_t_per_year: OptFloat = Field(default=None, ge=0)
+    capacity_t_per_year: Annotated[OptFloat, TONNES_PER_YEAR] = Field(default=None, ge=0)
     open_months: Annotated[tuple[int, ...], BeforeValidator(_season)] = ()
     source_ids: StrList = Field(min_length=1)
     notes: str = ""
@@ -155,9 +183,9 @@ class BorderRow(_Row):
     mode: Mode
     status: Status
     opens_year: OptInt = Field(default=None, ge=1800, le=LAST_YEAR)
-    dwell_h: float = Field(ge=0)
-    dwell_p90_h: OptFloat = Field(default=None, ge=0)
-    fee_usd: float = Field(ge=0)
+    dwell_h: Annotated[float, HOURS] = Field(ge=0)
+    dwell_p90_h: Annotated[OptFloat, HOURS] = Field(default=None, ge=0)
+    fee_usd: Annotated[float, USD_PER_TEU] = Field(ge=0)
     source_ids: StrList = Field(min_length=1)
     notes: str = ""
 
@@ -171,32 +199,32 @@ class _Yaml(BaseModel):
 
 
 class ModeParametersSpec(_Yaml):
-    speed_kmh: float = Field(gt=0)
-    cost_usd_per_teu_km: float = Field(ge=0)
-    co2e_g_per_tkm: float = Field(ge=0)
+    speed_kmh: Annotated[float, SPEED_KMH] = Field(gt=0)
+    cost_usd_per_teu_km: Annotated[float, USD_PER_TEU_KM] = Field(ge=0)
+    co2e_g_per_tkm: Annotated[float, CO2E_G_PER_TKM] = Field(ge=0)
     source_ids: list[str] = Field(min_length=1)
     notes: str = ""
 
 
 class TransferSpec(_Yaml):
     modes: list[Mode] = Field(min_length=2, max_length=2)
-    time_h: float = Field(ge=0)
-    cost_usd_per_teu: float = Field(ge=0)
-    co2e_kg_per_teu: float = Field(default=0.0, ge=0)
+    time_h: Annotated[float, HOURS] = Field(ge=0)
+    cost_usd_per_teu: Annotated[float, USD_PER_TEU] = Field(ge=0)
+    co2e_kg_per_teu: Annotated[float, CO2E_KG_PER_TEU] = Field(default=0.0, ge=0)
     source_ids: list[str] = Field(min_length=1)
     notes: str = ""
 
 
 class GaugeChangeSpec(_Yaml):
-    time_h: float = Field(ge=0)
-    cost_usd_per_teu: float = Field(ge=0)
+    time_h: Annotated[float, HOURS] = Field(ge=0)
+    cost_usd_per_teu: Annotated[float, USD_PER_TEU] = Field(ge=0)
     source_ids: list[str] = Field(min_length=1)
     notes: str = ""
 
 
 class CargoSpec(_Yaml):
-    teu_equivalent: float = Field(gt=0)
-    mass_t: float = Field(gt=0)
+    teu_equivalent: Annotated[float, TEU] = Field(gt=0)
+    mass_t: Annotated[float, TONNES] = Field(gt=0)
     description: str = ""
     source_ids: list[str] = Field(min_length=1)
     notes: str = ""
@@ -209,9 +237,9 @@ class ParametersSpec(_Yaml):
     modes: dict[Mode, ModeParametersSpec]
     transfers: list[TransferSpec] = Field(default_factory=list)
     gauge_change: GaugeChangeSpec | None = None
-    value_of_time_usd_per_teu_h: float = Field(ge=0)
+    value_of_time_usd_per_teu_h: Annotated[float, USD_PER_TEU_H] = Field(ge=0)
     value_of_time_source_ids: list[str] = Field(default_factory=list)
-    carbon_price_usd_per_t: float = Field(default=0.0, ge=0)
+    carbon_price_usd_per_t: Annotated[float, USD_PER_T_CO2E] = Field(default=0.0, ge=0)
     carbon_price_source_ids: list[str] = Field(default_factory=list)
     cargo: dict[str, CargoSpec]
     notes: str = ""

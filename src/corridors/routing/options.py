@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal, get_args
@@ -18,6 +19,8 @@ Objective = Literal["time", "cost", "co2", "distance", "generalized"]
 OBJECTIVES: tuple[str, ...] = get_args(Objective)
 _BULK = re.compile(r"^t:(\d+(?:\.\d+)?)$")
 _UNIT = re.compile(r"^[a-z][a-z0-9_]*$")  # a cargo unit's name in parameters.yaml; the network says which exist
+MAX_BULK_T = 1_000_000.0
+"""Largest ``t:N`` shipment, in tonnes: twice the deadweight of the largest ship afloat."""
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,11 @@ class RouteOptions:
             check_month(self.month)
         for name in ("value_of_time_usd_per_teu_h", "carbon_price_usd_per_t"):
             value = getattr(self, name)
-            if value is not None and value < 0:
-                raise InvalidOptionError(f"{name} must be zero or more, got {value}")
-        if not (_UNIT.match(self.cargo) or _BULK.match(self.cargo)):
+            if value is not None and not (math.isfinite(value) and value >= 0):
+                raise InvalidOptionError(f"{name} must be a finite number, zero or more, got {value}")
+        if _BULK.match(self.cargo):
+            _bulk_tonnes(self.cargo)
+        elif not _UNIT.match(self.cargo):
             raise InvalidOptionError(
                 f"cargo {self.cargo!r} is neither the name of a cargo unit (such as teu, feu or truck) "
                 "nor t:N (N tonnes of bulk, e.g. t:500)"
@@ -108,11 +113,8 @@ def cargo_unit(parameters: Parameters, spec: str) -> CargoUnit:
     >>> cargo_unit(p, "t:500").mass_t
     500.0
     """
-    match = _BULK.match(spec)
-    if match:
-        tonnes = float(match.group(1))
-        if tonnes <= 0:
-            raise InvalidOptionError(f"bulk cargo needs a positive mass, got {spec!r}")
+    tonnes = _bulk_tonnes(spec)
+    if tonnes is not None:
         per_tonne = _lookup(parameters, "bulk_t")
         return CargoUnit(
             name=f"{tonnes:g} t bulk",
@@ -122,6 +124,20 @@ def cargo_unit(parameters: Parameters, spec: str) -> CargoUnit:
             source_ids=per_tonne.source_ids,
         )
     return _lookup(parameters, spec)
+
+
+def _bulk_tonnes(spec: str) -> float | None:
+    """The tonnes of a ``t:N`` spec (``None`` for a unit's name); a mass that is not more than
+    0 and at most :data:`MAX_BULK_T` is an :class:`InvalidOptionError`."""
+    match = _BULK.match(spec)
+    if match is None:
+        return None
+    tonnes = float(match.group(1))
+    if not 0 < tonnes <= MAX_BULK_T:
+        shown = spec if len(spec) <= 24 else f"{spec[:20]}... ({len(spec) - 2} digits)"
+        raise InvalidOptionError(f"bulk cargo {shown} is out of range: give t:N with N more than 0 and at most "
+                                 f"{MAX_BULK_T:,.0f} tonnes (twice the largest ship's deadweight)")
+    return tonnes
 
 
 def _lookup(parameters: Parameters, name: str) -> CargoUnit:
