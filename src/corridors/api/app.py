@@ -9,16 +9,17 @@ import asyncio
 import json
 import threading
 from importlib.resources import files
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
+from corridors.api.guards import BodyLimit, HostCheck
+from corridors.api.guards import error_response as _error
 from corridors.api.routes import comparisons, meta, network, routing, scenarios
 from corridors.api.service import Forbidden, LimitExceeded, NotFound, NotReady, Service
 from corridors.api.settings import Settings
@@ -39,8 +40,21 @@ Errors are JSON: `{"error", "message", "details"}`; a missing route is a 200 wit
 and `reasons` saying which rule or gap blocks it."""
 
 
-def _error(status: int, kind: str, message: str, details: list[Any] | None = None) -> JSONResponse:
-    return JSONResponse({"error": kind, "message": message, "details": details or []}, status_code=status)
+_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods the API answers at the request's path (none for a path it does not have);
+    GET and HEAD for the web app's files (the mount at ``/``)."""
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        route = next((r for r in request.app.router.routes if r.matches(scope)[0] is Match.FULL), None)
+        if route is not None and not isinstance(route, Mount):
+            allowed.append(method)
+    if allowed or request.url.path.startswith("/api/"):
+        return allowed
+    return ["GET", "HEAD"]
 
 
 class TimeLimit:
@@ -88,40 +102,6 @@ class RouteCache:
                 await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class BodyLimit:
-    """Answers 413 to a request whose body exceeds ``limit`` bytes, declared or streamed."""
-
-    def __init__(self, app, limit: int) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        message = f"request body too large: the limit is {self.limit:,} bytes"
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            return await _error(413, "body_too_large", message)(scope, receive, send)
-        received = 0
-
-        async def limited():
-            nonlocal received
-            event = await receive()
-            if event["type"] == "http.request":
-                received += len(event.get("body", b""))
-                if received > self.limit:
-                    raise _TooLarge
-            return event
-
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await _error(413, "body_too_large", message)(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -186,19 +166,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         message = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
-        if exc.status_code == 404:
+        status, headers = exc.status_code, dict(exc.headers or {})
+        if status == 405:  # from a route, or from the web app's files for any path it does not know
+            allowed = _allowed_methods(request)
+            if allowed:
+                headers["Allow"] = ", ".join(allowed)
+                message = f"{request.method} is not allowed on {request.url.path}; allowed: {headers['Allow']}"
+            else:
+                status = 404
+        if status == 404:
             message = f"no such path: {request.url.path}; the API is under /api (see /openapi.json)"
-        return _error(exc.status_code, "http_error", message)
+        response = _error(status, "http_error", message)
+        response.headers.update(headers if status == 405 else {})
+        return response
 
     static = files("corridors").joinpath("web", "static")
     if static.is_dir():
         app.mount("/", StaticFiles(directory=str(static), html=True), name="web")
-    # the last added runs first: size and time limits, then compression, then the route cache,
+    # the last added runs first: the host check, size and time limits, then compression, then the route cache,
     # so that a cached answer is compressed like a fresh one
     app.add_middleware(RouteCache, service=app.state.service)
     app.add_middleware(GZipMiddleware, minimum_size=2000)
     app.add_middleware(TimeLimit, seconds=settings.query_timeout_s)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(HostCheck, allowed=settings.allowed_hosts)
     # draw the basemap outlines once, in the background, so the first page load finds them ready
     threading.Thread(target=app.state.service.basemap, daemon=True, name="basemap").start()
     return app

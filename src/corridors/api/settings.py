@@ -11,6 +11,16 @@ def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"CORRIDORS_{name}", default)
 
 
+DEFAULT_ALLOWED_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+"""The host names a server answers to unless told more: the loopback names."""
+
+
+def allowed_hosts(*extra: str) -> tuple[str, ...]:
+    """The default host names, those of ``CORRIDORS_ALLOWED_HOSTS`` (comma-separated), then ``extra``."""
+    listed = (_env("ALLOWED_HOSTS") or "").split(",")
+    return tuple(dict.fromkeys((*DEFAULT_ALLOWED_HOSTS, *(h.strip() for h in listed if h.strip()), *extra)))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where data live and the limits every request obeys.
@@ -31,6 +41,9 @@ class Settings:
         Longest a request may compute before it is answered with 408.
     world
         Whether to load the world layers and answer ``world: true`` route requests.
+    allowed_hosts
+        Host names (the Host header, port aside) the server answers; others get 400, so a page
+        on another site cannot reach it by DNS rebinding. ``"*"`` allows any.
     """
 
     db_path: Path = field(default_factory=lambda: Path(_env("DB", "out/corridors.sqlite")))
@@ -43,3 +56,4 @@ class Settings:
     world: bool = field(default_factory=lambda: _env("WORLD", "") in ("1", "true", "yes"))
     """Serve world routes too (the OSM rail/road and marnet sea layers; loaded in the background
     at start, about a minute the first time on a machine, seconds from the cache)."""
+    allowed_hosts: tuple[str, ...] = field(default_factory=allowed_hosts)

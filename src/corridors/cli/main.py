@@ -390,16 +390,19 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes (each loads the network; the database is shared).", min=1, max=32)] = 1,
     world: Annotated[bool, typer.Option("--world", help="Also serve world routes (loads the world layers in the background).", envvar="CORRIDORS_WORLD")] = False,
     network: NetworkOption = None,
+    allowed_host: Annotated[Optional[list[str]], typer.Option("--allowed-host", help="A host name clients may use besides 127.0.0.1, localhost, [::1] and --host (repeatable; '*' allows any). Requests naming another host get 400 (against DNS rebinding).")] = None,
 ) -> None:
     """Start the REST API and the web app (offline) at http://HOST:PORT/."""
     try:
         import uvicorn
 
         from corridors.api import Settings, create_app
+        from corridors.api.settings import allowed_hosts
     except ImportError:
         _fail("the web app needs the 'web' extra: pip install 'corridors[web]' (make demo installs it)")
         return
-    settings = Settings(**{k: v for k, v in {"db_path": db, "network_path": network}.items() if v is not None}, world=world)
+    settings = Settings(**{k: v for k, v in {"db_path": db, "network_path": network}.items() if v is not None}, world=world,
+                        allowed_hosts=allowed_hosts(host, *(allowed_host or ())))
     try:
         application = create_app(settings)
     except CorridorsError as exc:
@@ -415,6 +418,7 @@ def serve(
     # each worker process builds its own app from the same settings, passed by environment
     os.environ["CORRIDORS_DB"] = str(settings.db_path)
     os.environ["CORRIDORS_WORLD"] = "1" if world else ""
+    os.environ["CORRIDORS_ALLOWED_HOSTS"] = ",".join(settings.allowed_hosts)
     if settings.network_path:
         os.environ["CORRIDORS_NETWORK"] = str(settings.network_path)
     uvicorn.run("corridors.api:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
