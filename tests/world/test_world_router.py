@@ -379,18 +379,18 @@ def test_border_steps_show_their_rules_figures_exactly(world, tmp_path):
 
 
 def test_avoiding_a_country_closes_the_passages_through_its_territory(tiny, tmp_path):
-    """The strait's lanes run between sea nodes of no country; listing XX as its country makes a
-    route that avoids XX take the detour, as closing the strait does."""
+    """The strait's lanes run between sea nodes of no country; listing PA (no node of this world
+    lies there) as its country makes a route that avoids PA take the detour, as closing it does."""
     strait = Chokepoint(id="strait", name="Strait", description="test", polygons=(np.array(
         [[50.0, 50.0], [50.1, 50.0], [50.1, 50.1], [50.0, 50.0]]),), geometry_kind="assumption",
-        geometry_reasoning="test", sources=({"title": "test"},), countries=("XX",))
+        geometry_reasoning="test", sources=({"title": "test"},), countries=("PA",))
     world = build_world_graph(tiny, *_layers_and_ports(), chokepoints=[strait])
     router = WorldRouter(world, engine="scipy", cache_dir=tmp_path)
     sea = frozenset({"sea"})
     through = router.route("Pport", "Kport", WorldOptions(objective="distance", modes=sea, closed_chokepoints=frozenset()))
     closed = router.route("Pport", "Kport", WorldOptions(objective="distance", modes=sea, closed_chokepoints=frozenset({"strait"})))
     avoided = router.route("Pport", "Kport", WorldOptions(objective="distance", modes=sea, closed_chokepoints=frozenset(),
-                                                          avoid_countries=frozenset({"XX"})))
+                                                          avoid_countries=frozenset({"PA"})))
     assert through.legs[0].corridors == ("strait",)
     assert avoided.legs[0].corridors == () and avoided.distance_km == pytest.approx(closed.distance_km)
 

@@ -6,11 +6,14 @@ reject what the format (docs/data-format.md) does not allow.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
+from importlib.resources import files
 from typing import Annotated, Any
 
+import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from corridors.model import FIRST_YEAR, LAST_YEAR, LengthSource, Mode, NodeKind, SourceKind, Status
@@ -58,12 +61,21 @@ def _season(value: Any) -> tuple[int, ...]:
     return parse_months(value) if isinstance(value, str) else check_months(value)
 
 
-def _up_to(limit: float, unit: str, why: str) -> AfterValidator:
-    """A check that a number is finite and at most ``limit`` (``None`` passes: "not given").
-    The limits are far above any real figure: they catch typos and overflow (``1e400`` reads
-    as infinity), never data."""
+@functools.cache
+def number_bounds() -> dict[str, tuple[float, str, str]]:
+    """``data/number_bounds.yaml``: per kind of number, the largest value it may take, its unit
+    and why no real figure exceeds it (docs/data-format.md lists them)."""
+    text = files("corridors.data").joinpath("number_bounds.yaml").read_text(encoding="utf-8")
+    return {kind: (float(b["max"]), b["unit"], b["why"]) for kind, b in yaml.safe_load(text).items()}
+
+
+def _up_to(kind: str) -> AfterValidator:
+    """A check that a number is finite and at most the bound of ``kind`` (``None`` passes: "not
+    given"). The bounds are far above any real figure: they catch typos and overflow (``1e400``
+    reads as infinity), never data."""
 
     def check(value: float | None) -> float | None:
+        limit, unit, why = number_bounds()[kind]
         if value is not None and not (math.isfinite(value) and value <= limit):
             raise ValueError(f"must be a finite number no larger than {limit:,.0f} {unit} ({why})")
         return value
@@ -71,19 +83,10 @@ def _up_to(limit: float, unit: str, why: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-HOURS = _up_to(8_760, "h", "a year: no leg, wait, dwell or transfer takes longer")
-DISTANCE_KM = _up_to(40_075, "km", "the equator: no link is longer")
-SPEED_KMH = _up_to(1_000, "km/h", "faster than any freight carrier, air cargo included")
-USD_PER_TEU = _up_to(1_000_000, "USD", "per TEU: a hundred times the dearest freight rate on record")
-USD_PER_TEU_KM = _up_to(1_000, "USD per TEU-km", "hundreds of times any line-haul rate")
-CO2E_G_PER_TKM = _up_to(10_000, "g CO2e per t-km", "ten times air freight")
-CO2E_KG_PER_TEU = _up_to(100_000, "kg CO2e per TEU", "far above any handling emission")
-TONNES_PER_YEAR = _up_to(1e10, "t a year", "about the world's whole seaborne trade")
-USD_PER_TEU_H = _up_to(100_000, "USD per TEU-hour", "far above any cargo's value of time")
-USD_PER_T_CO2E = _up_to(10_000, "USD per t CO2e", "ten times the highest social cost of carbon estimates")
-TEU = _up_to(100_000, "TEU", "four times the largest container ship")
-TONNES = _up_to(1_000_000, "t", "twice the largest ship's deadweight")
-"""Upper bounds of the network's numbers (docs/data-format.md lists them with their reasons)."""
+HOURS, DISTANCE_KM, SPEED_KMH = _up_to("hours"), _up_to("km"), _up_to("km/h")
+USD_PER_TEU, USD_PER_TEU_KM, USD_PER_TEU_H = _up_to("usd/teu"), _up_to("usd/teu-km"), _up_to("usd/teu-h")
+CO2E_G_PER_TKM, CO2E_KG_PER_TEU, USD_PER_T_CO2E = _up_to("g/tkm"), _up_to("kg/teu"), _up_to("usd/tco2e")
+TONNES_PER_YEAR, TEU, TONNES = _up_to("t/year"), _up_to("teu"), _up_to("t")
 
 StrList = Annotated[tuple[str, ...], BeforeValidator(_split)]
 OptFloat = Annotated[float | None, BeforeValidator(_empty_to_none)]
