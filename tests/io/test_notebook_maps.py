@@ -136,3 +136,15 @@ def test_without_leaflet_the_map_is_the_static_svg(tiny, monkeypatch):
     doc_text = _Tags(found._repr_html_()).srcdoc[0]
     _document(found._repr_html_())
     assert "<svg" in doc_text and "make setup" in doc_text and "L.map(" not in doc_text
+
+
+def test_names_from_the_data_are_text_not_markup(tiny, leaflet):
+    """A node named like an HTML image tag must not become one in the map (it would fetch its
+    source and run a handler when hovered)."""
+    import dataclasses
+
+    hostile = '<img src="x.png" onerror="alert(1)">'
+    nodes = tuple(dataclasses.replace(n, name=hostile) if n.id == "p" else n for n in tiny.nodes)
+    spec = _spec(_document(dataclasses.replace(tiny, nodes=nodes).explore()._repr_html_()))
+    tooltips = [f["properties"].get("tooltip", "") for layer in spec["layers"] for f in layer["geojson"]["features"]]
+    assert any("&lt;img" in t for t in tooltips) and not any("<img" in t for t in tooltips)

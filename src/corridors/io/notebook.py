@@ -349,7 +349,7 @@ def _network_layer(collection: dict[str, Any]) -> dict[str, Any]:
     for f in collection["features"]:
         p, geometry = f["properties"], f["geometry"]
         if geometry["type"] == "Point":
-            props = {"feature": "node", "tooltip": f"{p['name']}, {p['country']} ({p['kind'].replace('_', ' ')})"}
+            props = {"feature": "node", "tooltip": escape(f"{p['name']}, {p['country']} ({p['kind'].replace('_', ' ')})")}
             coords: Any = [round(c, 4) for c in geometry["coordinates"]]
         else:
             props = {"feature": "link", "mode": p["mode"], "status": p["status"], "popup": _popup(p["id"], [
