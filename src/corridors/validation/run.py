@@ -172,7 +172,7 @@ class ValidationReport:
 
 def _route_value(route: Route, measure: str, network: Network) -> float:
     if measure == "running_time_h":  # the legs' hours less the scheduled waits of their links
-        waits = sum(network.link_by_id[i].wait_h for leg in route.legs for i in leg.link_ids if i in network.link_by_id)
+        waits = sum(network.link_by_id[i].wait_h for leg in route.legs for i in leg.link_ids)
         return sum(leg.time_h for leg in route.legs) - waits
     return {"distance_km": route.distance_km, "time_h": route.time_h, "cost_usd": route.cost_usd}[measure]
 
