@@ -172,3 +172,27 @@ def test_route_many_on_the_world_routes_pair_by_pair_through_the_session(tiny):
     assert list(frame["status"]) == ["ok", "unknown_place", "ok"]
     [world] = worlds  # loaded once, asked once per pair with the row's cargo
     assert [o.cargo for o in world.options] == ["feu", "teu", "teu"]
+
+
+def test_compare_many_frame_without_cargo_uses_the_options_cargo(tiny):
+    """A frame with no cargo column is routed in ``options.cargo``, as route_many routes it."""
+    lanes = pd.DataFrame({"origin": ["p"], "destination": ["t"]})
+    frame = compare_many(lanes, "atlas", "atlas", RouteOptions(cargo="feu"), session=Session(tiny))
+    feu, teu = route(tiny, "p", "t", RouteOptions(cargo="feu")), route(tiny, "p", "t", RouteOptions())
+    assert feu.cost_usd != teu.cost_usd  # else the test could not tell the cargo apart
+    row = frame.iloc[0]
+    assert row["cargo"] == "feu"
+    assert row["before.cost_usd"] == pytest.approx(feu.cost_usd)
+
+
+def test_compare_many_frame_lanes_are_checked_as_read_lanes_checks_them(tiny):
+    from corridors import DataError
+
+    lanes = pd.DataFrame({"origin": ["p", "p", "q", "p"], "destination": ["t", "t", "u", "t"],
+                          "volume_teu_per_year": [-5.0, float("inf"), 10.0, None]}, index=[7, 8, 9, 10])
+    with pytest.raises(DataError, match=r"^2 error\(s\) in the lane data") as exc:
+        compare_many(lanes, "atlas", "atlas", session=Session(tiny))
+    assert [(p.line, p.column) for p in exc.value.problems] == [(1, "volume_teu_per_year"), (2, "volume_teu_per_year")]
+    frame = compare_many(lanes.iloc[2:], "atlas", "atlas", session=Session(tiny))
+    assert list(frame["lane"]) == ["9", "10"]  # the index as ids
+    assert frame["volume_teu_per_year"].iloc[0] == 10.0 and pd.isna(frame["volume_teu_per_year"].iloc[1])

@@ -322,22 +322,21 @@ def route_many(
     return frame
 
 
-def _lanes(lanes, pd) -> list[Lane]:
-    """Lanes from a DataFrame (``id`` optional: the row's index), a list of Lanes, or the shipped set."""
-    from corridors.analysis import Lane, load_lanes
+def _lanes(lanes, pd, cargo: str) -> list[Lane]:
+    """Lanes from a DataFrame (``id`` optional: the row's index; ``cargo`` optional: ``cargo``),
+    checked by :func:`~corridors.analysis.read_lanes`; a list of Lanes; or the shipped set."""
+    from corridors.analysis import load_lanes, read_lanes
 
     if lanes is None:
         return load_lanes()
     if not isinstance(lanes, pd.DataFrame):
         return list(lanes)
     frame = _pairs_frame(lanes, pd)
-    out = []
-    for index, row in frame.iterrows():
-        volume = row.get("volume_teu_per_year")
-        out.append(Lane(str(row["id"]) if "id" in frame.columns else str(index), str(row["origin"]),
-                        str(row["destination"]), _cargo(row.get("cargo"), "teu"),
-                        None if volume is None or pd.isna(volume) else float(volume)))
-    return out
+    if "id" not in frame.columns:
+        frame.insert(0, "id", [str(index) for index in frame.index])
+    given = frame["cargo"] if "cargo" in frame.columns else [None] * len(frame)
+    frame["cargo"] = [_cargo(c, cargo) for c in given]
+    return read_lanes(frame, volume_sources=False)
 
 
 def compare_many(
@@ -351,12 +350,14 @@ def compare_many(
 ) -> pd.DataFrame:
     """Every lane before (``base``) and after (``scenario``), one row each, as a DataFrame.
 
-    ``lanes`` is a DataFrame with ``origin`` and ``destination`` columns and optionally ``id``,
-    ``cargo`` and ``volume_teu_per_year``; or a list of :class:`~corridors.analysis.Lane`; or
-    ``None`` for the shipped lane set. ``base`` and ``scenario`` are scenarios as
-    :meth:`corridors.Session.case` takes them (``"atlas"``: the network as it is). Both sides are
-    routed as :func:`route_many` routes (one tree per origin), and each lane's ``status`` is that
-    of :class:`~corridors.analysis.LaneChange` (``rerouted``, ``cheaper``, ``cut``...).
+    ``lanes`` is a DataFrame with ``origin`` and ``destination`` columns and optionally ``id``
+    (else the row's index), ``cargo`` (else ``options.cargo``) and ``volume_teu_per_year``
+    (checked as :func:`~corridors.analysis.read_lanes` checks it; it need not cite a source);
+    or a list of :class:`~corridors.analysis.Lane`; or ``None`` for the shipped lane set.
+    ``base`` and ``scenario`` are scenarios as :meth:`corridors.Session.case` takes them
+    (``"atlas"``: the network as it is). Both sides are routed as :func:`route_many` routes (one
+    tree per origin), and each lane's ``status`` is that of :class:`~corridors.analysis.LaneChange`
+    (``rerouted``, ``cheaper``, ``cut``...).
 
     Returns
     -------
@@ -368,12 +369,20 @@ def compare_many(
         unrounded and the change and reason added. Compare the two cases in one network year (see
         :attr:`~corridors.analysis.Comparison.year_note`), or the change includes links that open
         in between.
+
+    Raises
+    ------
+    DataError
+        A lane frame's row has a blank id, origin or destination, or a volume that is not a
+        finite number of TEU a year in range (every such row listed, numbered from 1).
+    InvalidOptionError
+        The lane frame has no origin or destination column.
     """
     from corridors.analysis import LaneChange, LaneResult
 
     pd = _pandas()
     session = _session(session)
-    lanes = _lanes(lanes, pd)
+    lanes = _lanes(lanes, pd, options.cargo)
     pairs = [(lane.origin, lane.destination, lane.cargo) for lane in lanes]
     sides = []
     with _ticker(2 * len(pairs), progress, "comparing") as tick:

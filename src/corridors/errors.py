@@ -43,12 +43,13 @@ class Problem:
 
 
 class DataError(CorridorsError, ValueError):
-    """A network folder does not validate. ``problems`` lists every problem found."""
+    """A data file (a network, a lane table, an OMX matrix) does not validate. ``problems`` lists
+    every problem found; ``what`` names what was read, for the message's head line."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], what: str = "the network data") -> None:
         self.problems = tuple(problems)
         errors = [p for p in self.problems if p.severity == "error"]
-        head = f"{len(errors)} error(s) in the network data"
+        head = f"{len(errors)} error(s) in {what}"
         lines = [str(p) for p in errors[:20]]
         more = [f"... and {len(errors) - 20} more"] if len(errors) > 20 else []
         super().__init__("\n".join([head, *lines, *more]))
@@ -59,8 +60,7 @@ class FigureTableError(DataError):
     (docs/validation.md). ``problems`` lists every problem found."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        super().__init__(problems)
-        self.args = (str(self.args[0]).replace("in the network data", "in the validation figures", 1),)
+        super().__init__(problems, what="the validation figures")
 
 
 class ScenarioError(CorridorsError, ValueError):

@@ -70,9 +70,13 @@ def _text(path: Path | None, name: str, what: str) -> tuple[str, str]:
     if path is None:
         return f"lanes/{name}", files("corridors.data").joinpath("lanes", name).read_text(encoding="utf-8")
     try:
-        return str(path), path.read_text(encoding="utf-8")
+        return str(path), path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise DataError([Problem(str(path), None, None, f"cannot read the {what}: {exc.strerror}")]) from None
+        raise DataError([Problem(str(path), None, None, f"cannot read the {what}: {exc.strerror}")],
+                        what=f"the {what}") from None
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem(str(path), None, None, f"the {what} is not UTF-8 text: {exc.reason} "
+                                                        f"at byte {exc.start}")], what=f"the {what}") from None
 
 
 def _rows(label: str, text: str, required: tuple[str, ...],
@@ -122,10 +126,12 @@ def _source_ids(lane_path: Path | None, problems: list[Problem],
 
 
 def _check_sources(label: str, line: int | None, cited: tuple[str, ...], has_volume: bool,
-                   sources: tuple[str, frozenset[str] | None], problems: list[Problem]) -> None:
-    """A volume cites at least one source; every cited id is in the sources file."""
+                   sources: tuple[str, frozenset[str] | None], problems: list[Problem],
+                   volume_sources: bool = True) -> None:
+    """A volume cites at least one source (unless ``volume_sources`` is False); every cited id
+    is in the sources file."""
     sources_label, known = sources
-    if has_volume and not cited:
+    if volume_sources and has_volume and not cited:
         problems.append(Problem(label, line, "volume_source_ids",
                                 f"a volume needs at least one source id from {sources_label}"))
     if not cited:
@@ -158,16 +164,16 @@ def load_lanes(path: str | PathLike[str] | None = None) -> list[Lane]:
     return _csv_lanes(Path(path) if path else None)
 
 
-def _csv_lanes(lane_path: Path | None, sources: Path | None = None) -> list[Lane]:
+def _csv_lanes(lane_path: Path | None, sources: Path | None = None, volume_sources: bool = True) -> list[Lane]:
     """Lanes of a CSV (the shipped set if None) citing ``sources`` (else the file beside it)."""
     label, text = _text(lane_path, "default.csv", "lane file")
     problems: list[Problem] = []
     sourced = _source_ids(lane_path, problems, sources)
-    return _lanes(label, _rows(label, text, LANE_COLUMNS, problems), sourced, problems)
+    return _lanes(label, _rows(label, text, LANE_COLUMNS, problems), sourced, problems, volume_sources)
 
 
 def _lanes(label: str, rows: Iterable[tuple[int, dict[str, str]]], sources: tuple[str, frozenset[str] | None],
-           problems: list[Problem]) -> list[Lane]:
+           problems: list[Problem], volume_sources: bool = True) -> list[Lane]:
     """Lanes from checked rows of the lane columns; raises every problem found."""
     lanes = []
     for line, row in rows:
@@ -180,14 +186,14 @@ def _lanes(label: str, rows: Iterable[tuple[int, dict[str, str]]], sources: tupl
             problems.append(Problem(label, line, "volume_teu_per_year", f"{volume!r} is out of range: give {_VOLUME_RANGE}"))
             continue
         cited = _ids(row.get("volume_source_ids", ""))
-        _check_sources(label, line, cited, value is not None, sources, problems)
+        _check_sources(label, line, cited, value is not None, sources, problems, volume_sources)
         lanes.append(Lane(
             id=row["id"], origin=row["origin"], destination=row["destination"],
             cargo=row.get("cargo") or "teu", volume_teu_per_year=value, volume_source_ids=cited,
             notes=row.get("notes", ""),
         ))
     if problems:
-        raise DataError(problems)
+        raise DataError(problems, what="the lane data")
     return lanes
 
 
@@ -200,6 +206,7 @@ def read_lanes(
     zones: str | PathLike[str] | Mapping[Any, str] | None = None,
     source_ids: Sequence[str] = (),
     cargo: str = "teu",
+    volume_sources: bool = True,
 ) -> list[Lane]:
     """Lanes from a CSV file (as :func:`load_lanes`), a pandas DataFrame with the same columns
     (rows numbered from 1 in problems), or one matrix of an OMX file (``.omx``; needs h5py).
@@ -222,6 +229,9 @@ def read_lanes(
         OMX only, required: the sources of the matrix's volumes (ids in ``sources``).
     cargo
         OMX only: the cargo unit of every lane.
+    volume_sources
+        CSV and DataFrame: whether a volume must cite a source (True, for published figures);
+        False accepts unsourced volumes as the caller's own weights (still checked for range).
 
     Returns
     -------
@@ -244,14 +254,14 @@ def read_lanes(
     if matrix or lookup or zones is not None or source_ids:
         raise InvalidOptionError("matrix, lookup, zones and source_ids are for OMX files (*.omx) only")
     if isinstance(source, (str, PathLike)):
-        return _csv_lanes(Path(source), given_sources)
+        return _csv_lanes(Path(source), given_sources, volume_sources)
     problems: list[Problem] = []
     label = "DataFrame"
     sourced = _source_ids(None, problems, given_sources) if given_sources else ("no sources= given", None)
     records = enumerate(source.to_dict("records"), start=1)
     rows = ((n, {str(k): _frame_cell(v) for k, v in r.items()}) for n, r in records)
     return _lanes(label, _checked(label, [str(c) for c in source.columns], rows, LANE_COLUMNS, problems),
-                  sourced, problems)
+                  sourced, problems, volume_sources)
 
 
 def _frame_cell(value: Any) -> str:
@@ -318,7 +328,7 @@ def _omx_lanes(path: Path, matrix: str | None, lookup: str | None, zones, source
                                 "the matrix's volumes need source_ids= (ids in sources.csv)"))
     _check_sources(label, None, source_ids, False, _source_ids(path, problems, sources), problems)
     if problems:
-        raise DataError(problems)
+        raise DataError(problems, what="the lane matrix")
     volumes: dict[tuple[str, str], float] = {}
     for i, j in zip(*np.nonzero(used)):
         key = (places[m.zones[i]], places[m.zones[j]])
@@ -350,5 +360,5 @@ def load_access_pairs(path: str | PathLike[str] | None = None) -> list[AccessPai
         pairs.append(AccessPair(row["id"], row["name"], row["origin"], row["destination"], modes or None,
                                 row.get("notes", "")))
     if problems:
-        raise DataError(problems)
+        raise DataError(problems, what="the access pairs")
     return pairs
