@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -288,3 +289,110 @@ def test_gmns_modes_and_status_are_ours(tiny, tmp_path):
     back = read_gmns(write_gmns(tiny, tmp_path / "g"))
     assert back.link_by_id["q--t--road"].mode is Mode.ROAD
     assert back.link_by_id["q--t--road"].status is Status.PLANNED
+
+
+# --- bad coordinates, CRSs and unreadable files ----------------------------------------------
+
+@pytest.mark.parametrize("shape", ["LINESTRING (nan nan, 1 0)", "LINESTRING (0 0, 999 999)"])
+def test_gmns_link_geometry_must_be_lon_lat(tiny_path, tmp_path, shape):
+    folder = _foreign_gmns(tiny_path, tmp_path / "bad")
+    text = (folder / "link.csv").read_text().replace("LINESTRING (1 0, 0.5 0.5, 0 0)", shape)
+    (folder / "link.csv").write_text(text)
+    with pytest.raises(DataError, match="not a longitude in") as exc:
+        read_gmns(folder)
+    assert _problems(exc) == {("link.csv", 2, "geometry")}
+
+
+@pytest.mark.parametrize("coords", ["[[NaN, NaN], [1.0, 0.0]]", "[[0.0, 0.0], [999.0, 999.0]]"])
+def test_folder_link_geometry_must_be_lon_lat(tiny, tmp_path, coords):
+    folder = write_network(_with_geometries(tiny), tmp_path / "net")
+    [geojson] = folder.rglob("links.geojson")
+    data = json.loads(geojson.read_text())
+    k = next(i for i, f in enumerate(data["features"]) if f["properties"]["link_id"] == "p--q--rail")
+    text = json.dumps(data)
+    bent = json.dumps(data["features"][k]["geometry"]["coordinates"])
+    geojson.write_text(text.replace(bent, coords))
+    with pytest.raises(DataError, match="not a longitude in") as exc:
+        read_network(folder)
+    assert _problems(exc) == {("links.geojson", None, f"features[{k}] (link p--q--rail)")}
+
+
+def test_geopackage_layers_in_another_crs_are_reprojected(tiny, tmp_path):
+    import pyogrio
+
+    network = _with_geometries(tiny)
+    path = write_geopackage(network, tmp_path / "net.gpkg")
+    for name in ("nodes", "links"):
+        pyogrio.write_dataframe(pyogrio.read_dataframe(path, layer=name).to_crs("EPSG:3857"), path, layer=name)
+    assert pyogrio.read_info(path, layer="nodes")["crs"] == "EPSG:3857"
+    back = read_geopackage(path)
+    assert back.node_by_id["s"].lon == pytest.approx(2.1) and back.node_by_id["s"].lat == pytest.approx(0.0, abs=1e-9)
+    for got, want in zip(back.geometries["p--q--rail"], network.geometries["p--q--rail"], strict=True):
+        assert got == pytest.approx(want, abs=1e-9)
+
+
+def test_geopackage_without_crs_and_out_of_range_coordinates_is_named(tiny, tmp_path):
+    import pyogrio
+
+    path = write_geopackage(tiny, tmp_path / "net.gpkg")
+    nodes = pyogrio.read_dataframe(path, layer="nodes").to_crs("EPSG:3857").set_crs(None, allow_override=True)
+    pyogrio.write_dataframe(nodes, path, layer="nodes")
+    with pytest.raises(DataError, match=r"net.gpkg\[nodes\] \[geometry\]: the layer declares no CRS") as exc:
+        read_geopackage(path)
+    assert ("net.gpkg[nodes]", None, "geometry") in _problems(exc)
+
+
+@pytest.mark.parametrize("case", ["latin-1", "huge", "directory", "gmns latin-1", "gmns directory"])
+def test_unreadable_csvs_are_problems_naming_the_file(tiny, tmp_path, case):
+    folder = write_gmns(tiny, tmp_path / "g") if case.startswith("gmns") else write_network(tiny, tmp_path / "net")
+    [target] = folder.rglob("node.csv" if case.startswith("gmns") else "nodes.csv")
+    if case.endswith("latin-1"):
+        assert b"Port P" in target.read_bytes()
+        target.write_bytes(target.read_bytes().replace(b"Port P", "Pört P".encode("latin-1")))
+        message = "not UTF-8 text"
+    elif case == "huge":
+        target.write_text(target.read_text() + "x," + "y" * 200_000 + "\n")
+        message = "field larger than field limit"
+    else:
+        target.unlink()
+        target.mkdir()
+        message = "cannot read the file"
+    with pytest.raises(DataError, match=message) as exc:
+        read_network(folder)
+    assert target.name in {Path(p.file).name for p in exc.value.problems}
+
+
+@pytest.mark.parametrize("fmt", ["folder", "gmns"])
+def test_a_utf8_byte_order_mark_is_read(tiny, tmp_path, fmt):
+    folder = FORMATS[fmt][0](tiny, tmp_path / "x")
+    for table in [*folder.rglob("*.csv")]:
+        table.write_bytes(b"\xef\xbb\xbf" + table.read_bytes())
+    assert_same(tiny, read_network(folder), fmt)
+
+
+def test_omx_refuses_groups_strings_and_huge_matrices(tmp_path):
+    from corridors.io import omx
+
+    def build(name, make):
+        path = tmp_path / name
+        with h5py.File(path, "w") as f:
+            make(f)
+        return path
+
+    cases = {
+        "group": (lambda f: f.create_group("data/teu/inner"), "/data/teu is a group, not a matrix"),
+        "lookup": (lambda f: (f.create_dataset("data/teu", data=[[1.0]]), f.create_dataset("lookup", data=[1])),
+                   "/lookup is a dataset, not a group"),
+        "strings": (lambda f: f.create_dataset("data/teu", data=[[b"a", b"b"], [b"c", b"d"]]), "not numbers"),
+    }
+    for name, (make, message) in cases.items():
+        with pytest.raises(DataError, match=rf"^1 error\(s\) in the OMX file\n.*{message}"):
+            omx.read_omx(build(f"{name}.omx", make))
+    big = omx.MAX_ZONES + 1  # a chunked, empty dataset: nothing is read if the shape is checked first
+    path = build("big.omx", lambda f: f.create_dataset("data/teu", shape=(big, big), dtype="f8", chunks=(64, 64)))
+    with pytest.raises(DataError, match=f"has {big:,} zones; at most {omx.MAX_ZONES:,}"):
+        omx.read_omx(path)
+    several = build("several.omx", lambda f: (f.create_dataset("data/a", data=[[1.0]]),
+                                              f.create_dataset("data/b", data=[[1.0]])))
+    with pytest.raises(DataError, match=r"several matrices \(a, b\)"):
+        omx.read_omx(several)

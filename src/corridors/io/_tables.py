@@ -32,6 +32,9 @@ TABLES = ("sources.csv", "nodes.csv", "links.csv", "borders.csv")
 
 Geometries = dict[str, tuple[tuple[float, float], ...]]
 
+Table = tuple[list[str], list[tuple[int, dict[str, str]]]]
+"""A CSV table as read: its header and its ``(line, {column: cell})`` rows."""
+
 
 class _Collector:
     """Gathers problems while files are read, relative to the network's root folder."""
@@ -99,18 +102,55 @@ def validate_rows(rows: Iterable[tuple[int, Mapping[str, Any]]], model: type[Row
                 out.add(where, line, column, message)
 
 
+def read_table(path: Path, out: _Collector) -> Table | None:
+    """The header and rows of a CSV (UTF-8, a byte-order mark allowed), every row read; None,
+    with the problem reported, if the file cannot be read as CSV text (not UTF-8, a directory,
+    a field over the csv module's size limit). The one place our readers open a CSV."""
+    line = 0
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            reader = csv.DictReader(f)
+            header = [str(c) for c in reader.fieldnames or ()]
+            rows = []
+            for row in reader:
+                line = reader.line_num
+                rows.append((line, row))
+            return header, rows
+    except UnicodeDecodeError as exc:
+        out.add(path, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start}): save the file as UTF-8")
+    except csv.Error as exc:
+        out.add(path, line + 1, None, f"not a readable CSV: {exc}")
+    except OSError as exc:
+        out.add(path, None, None, f"cannot read the file: {exc.strerror or exc}")
+    return None
+
+
+def check_lonlat(coords: Iterable[tuple[float, float]], where: Path | str, line: int | None, column: str,
+                 out: _Collector) -> bool:
+    """Whether every vertex is a finite longitude in [-180, 180] and latitude in [-90, 90];
+    the first that is not is reported (strict JSON has no NaN, and the map has no 999)."""
+    for k, (lon, lat) in enumerate(coords):
+        if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+            out.add(where, line, column, f"vertex {k} ({lon!r} {lat!r}) is not a longitude in [-180, 180] "
+                                         f"and a latitude in [-90, 90] (EPSG:4326)")
+            return False
+    return True
+
+
 def _read_csv(path: Path, model: type[RowT], out: _Collector) -> Iterator[tuple[int, RowT]]:
     """A CSV of our folder format, every column one of ``model``'s."""
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        known = set(model.model_fields) | {
-            field.alias for field in model.model_fields.values() if field.alias
-        }
-        unknown = [c for c in reader.fieldnames or () if c not in known]
-        for column in unknown:
-            out.add(path, 1, column, f"unknown column; allowed: {', '.join(sorted(known - {'from_'}))}")
-        rows = ((reader.line_num, {k: v for k, v in row.items() if k in known}) for row in reader)
-        yield from validate_rows(rows, model, path, out)
+    table = read_table(path, out)
+    if table is None:
+        return
+    header, records = table
+    known = set(model.model_fields) | {
+        field.alias for field in model.model_fields.values() if field.alias
+    }
+    unknown = [c for c in header if c not in known]
+    for column in unknown:
+        out.add(path, 1, column, f"unknown column; allowed: {', '.join(sorted(known - {'from_'}))}")
+    rows = ((line, {k: v for k, v in row.items() if k in known}) for line, row in records)
+    yield from validate_rows(rows, model, path, out)
 
 
 def validate_spec(raw: Any, model: type[SpecT], where: Path | str, out: _Collector) -> SpecT | None:
@@ -126,11 +166,17 @@ def validate_spec(raw: Any, model: type[SpecT], where: Path | str, out: _Collect
 
 def _read_yaml(path: Path, model: type[SpecT], out: _Collector) -> SpecT | None:
     try:
-        with path.open(encoding="utf-8") as f:
+        with path.open(encoding="utf-8-sig") as f:
             raw = yaml.safe_load(f)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         out.add(path, mark.line + 1 if mark else None, None, f"not valid YAML: {exc}")
+        return None
+    except UnicodeDecodeError as exc:
+        out.add(path, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start}): save the file as UTF-8")
+        return None
+    except OSError as exc:
+        out.add(path, None, None, f"cannot read the file: {exc.strerror or exc}")
         return None
     return validate_spec(raw, model, path, out)
 

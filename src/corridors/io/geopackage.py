@@ -35,7 +35,7 @@ from pydantic import BaseModel
 
 from corridors.errors import DataError, Problem
 from corridors.io._cells import COLUMNS, atlas_data, parameters_data, table_cells
-from corridors.io._tables import TABLES, Geometries, _Collector, finish, validate_rows, validate_spec
+from corridors.io._tables import TABLES, Geometries, _Collector, check_lonlat, finish, validate_rows, validate_spec
 from corridors.io.schema import AtlasSpec, BorderRow, LinkRow, NodeRow, ParametersSpec, SourceRow
 from corridors.model import Network
 
@@ -178,9 +178,31 @@ def _spec(frame, pandas, model: type[BaseModel], where: str, out: _Collector) ->
     return validate_spec(unflatten(data), model, where, out)
 
 
+def _in_lonlat(frame, where: str, out: _Collector):
+    """A layer's features in longitude/latitude: reprojected to EPSG:4326 from the CRS the
+    layer declares; as they are if it declares none, reported if they cannot be lon/lat then."""
+    crs = getattr(frame, "crs", None)
+    if crs is None:
+        if "geometry" in frame and len(frame):
+            west, south, east, north = frame.total_bounds
+            if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+                out.add(where, None, "geometry",
+                        f"the layer declares no CRS and its coordinates (x {west:g} to {east:g}, y {south:g} to "
+                        f"{north:g}) are not longitude/latitude: declare its CRS, or write it in {CRS}")
+        return frame
+    if crs.to_epsg() == 4326:
+        return frame
+    try:
+        return frame.to_crs(CRS)
+    except Exception as exc:  # pyproj raises its own errors for CRSs it cannot transform
+        out.add(where, None, "geometry", f"cannot reproject the layer from {crs.to_string()} to {CRS}: {exc}")
+        return frame
+
+
 def read_geopackage(path: str | PathLike[str]) -> Network:
     """Read and validate a GeoPackage written by :func:`write_geopackage` (or by hand to the
-    same layers and columns).
+    same layers and columns). Layers in another CRS than EPSG:4326 are reprojected to it; a
+    layer that declares no CRS is taken as longitude/latitude, and reported if it cannot be.
 
     Raises
     ------
@@ -216,6 +238,8 @@ def read_geopackage(path: str | PathLike[str]) -> Network:
         if frame is None:
             continue
         where = f"{source.name}[{name}]"
+        if table in ("nodes.csv", "links.csv"):
+            frame = _in_lonlat(frame, where, out)
         records = list(_records(frame, pandas))
         shapes = list(frame.geometry) if "geometry" in frame else [None] * len(records)
         for (number, record), shape in zip(records, shapes):
@@ -229,7 +253,9 @@ def read_geopackage(path: str | PathLike[str]) -> Network:
                 if shape is None or shape.geom_type != "LineString":
                     out.add(where, number, "geometry", "a link is a LineString")
                 else:
-                    geometries[str(record.get("id"))] = tuple((float(x), float(y)) for x, y, *_ in shape.coords)
+                    coords = tuple((float(x), float(y)) for x, y, *_ in shape.coords)
+                    if check_lonlat(coords, where, number, "geometry", out):
+                        geometries[str(record.get("id"))] = coords
         rows[table] = [(where, n, r) for n, r in validate_rows(records, MODELS[table], where, out)]
     own = {link.id: geometries[link.id] for _, _, link in rows["links.csv"] if link.id in geometries
            and geometries[link.id] != (points.get(link.from_), points.get(link.to))}  # straight: no line of its own

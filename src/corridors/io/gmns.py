@@ -34,7 +34,6 @@ other user-defined fields are ignored (logged); ``geometry.csv`` is not read.
 
 from __future__ import annotations
 
-import csv
 import logging
 from collections.abc import Iterator, Mapping
 from os import PathLike
@@ -44,7 +43,8 @@ from typing import Any
 from corridors.errors import DataError, Problem
 from corridors.io._atomic import write_atomic
 from corridors.io._cells import COLUMNS, atlas_data, csv_text, parameters_data, table_cells, yaml_text
-from corridors.io._tables import TABLES, Geometries, _Collector, _read_csv, finish, read_specs, validate_rows
+from corridors.io._tables import (TABLES, Geometries, _Collector, _read_csv, check_lonlat, finish, read_specs,
+                                  read_table, validate_rows)
 from corridors.io.schema import BorderRow, LinkRow, NodeRow, SourceRow
 from corridors.model import Network
 
@@ -107,8 +107,8 @@ def _units(root: Path, out: _Collector) -> tuple[float, float]:
     path = root / "config.csv"
     if not path.exists():
         return 1.0, 1.0
-    with path.open(newline="", encoding="utf-8") as f:
-        config = next(csv.DictReader(f), None) or {}
+    read = read_table(path, out)
+    config = read[1][0][1] if read and read[1] else {}
     factors = []
     for column, table, default in (("long_length", KM_PER, "km"), ("speed", KMH_PER, "kph")):
         unit = (config.get(column) or default).strip()
@@ -136,18 +136,19 @@ def _gmns_rows(path: Path, names: Mapping[str, str], ours: tuple[str, ...], stan
     """A GMNS table's rows under our column names; required GMNS columns missing are reported,
     GMNS fields we do not use are left out, and so are other columns, logged."""
     inverse = {gmns: our for our, gmns in names.items()}
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        header = reader.fieldnames or []
-        known = {names.get(c, c) for c in ours} | {"dir_flag", "geometry"}
-        ignored = [c for c in header if c not in known and c not in standard]
-        if ignored:
-            logger.info("%s: ignoring column(s) %s", path, ", ".join(ignored))
-        for column in (names["id"], *(names[c] for c in ("from", "to", "oneway") if c in names)):
-            if column not in header:
-                out.add(path, 1, column, f"required GMNS field is missing (found: {', '.join(header) or 'nothing'})")
-        for row in reader:
-            yield reader.line_num, {inverse.get(k, k): v for k, v in row.items() if k in known}
+    table = read_table(path, out)
+    if table is None:
+        return
+    header, records = table
+    known = {names.get(c, c) for c in ours} | {"dir_flag", "geometry"}
+    ignored = [c for c in header if c not in known and c not in standard]
+    if ignored:
+        logger.info("%s: ignoring column(s) %s", path, ", ".join(ignored))
+    for column in (names["id"], *(names[c] for c in ("from", "to", "oneway") if c in names)):
+        if column not in header:
+            out.add(path, 1, column, f"required GMNS field is missing (found: {', '.join(header) or 'nothing'})")
+    for line, row in records:
+        yield line, {inverse.get(k, k): v for k, v in row.items() if k in known}
 
 
 def _geometry(line: int, row: dict[str, str], path: Path, out: _Collector) -> tuple[tuple[float, float], ...] | None:
@@ -167,6 +168,8 @@ def _geometry(line: int, row: dict[str, str], path: Path, out: _Collector) -> tu
         out.add(path, line, "geometry", f"a link's geometry is a LINESTRING (found {shape.geom_type})")
         return None
     coords = tuple((float(x), float(y)) for x, y, *_ in shape.coords)
+    if not check_lonlat(coords, path, line, "geometry", out):
+        return None
     if flag not in ("", "0", "1", "-1"):
         out.add(path, line, "dir_flag", f"{flag!r} is not 1, 0 or -1")
     return coords[::-1] if flag == "-1" else coords

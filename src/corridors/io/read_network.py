@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from corridors.errors import DataError, Problem
-from corridors.io._tables import TABLES, Geometries, _Collector, _read_csv, finish, read_specs
+from corridors.io._tables import TABLES, Geometries, _Collector, _read_csv, check_lonlat, finish, read_specs
 from corridors.io.schema import BorderRow, LinkRow, NodeRow, SourceRow
 from corridors.model import Network
 
@@ -28,17 +28,22 @@ def _region_dirs(root: Path) -> list[Path]:
 
 
 def _read_geometries(path: Path, out: _Collector) -> Geometries:
+    """Link id -> line of a ``links.geojson``; a feature whose vertices are not lon/lat in range
+    is reported (column ``features[k]``, k from 0) and left out."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
         result = {}
-        for feature in data["features"]:
+        for k, feature in enumerate(data["features"]):
             link_id = feature["properties"]["link_id"]
-            coords = feature["geometry"]["coordinates"]
-            result[link_id] = tuple((float(x), float(y)) for x, y in coords)
+            coords = tuple((float(x), float(y)) for x, y in feature["geometry"]["coordinates"])
+            if check_lonlat(coords, path, None, f"features[{k}] (link {link_id})", out):
+                result[link_id] = coords
         return result
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:  # UnicodeDecodeError is a ValueError
         out.add(path, None, None, f"not a FeatureCollection of LineStrings with link_id: {exc}")
-        return {}
+    except OSError as exc:
+        out.add(path, None, None, f"cannot read the file: {exc.strerror or exc}")
+    return {}
 
 
 def is_gmns_folder(path: str | PathLike[str]) -> bool:
