@@ -10,10 +10,12 @@ patches) and all problems are raised together, so a scenario is applied whole or
 from __future__ import annotations
 
 import dataclasses
+import functools
+import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from corridors.errors import ScenarioError
 from corridors.geo.countries import country_code_problem
@@ -22,7 +24,7 @@ from corridors.model import Change, Network, Source, SourceKind, Status
 from corridors.routing.policies import FlowRule
 from corridors.scenarios.elements import ELEMENT_KINDS, Draft, ElementKind, kinds_that
 from corridors.scenarios.load import Scenario
-from corridors.scenarios.spec import Patch, Policies, Where
+from corridors.scenarios.spec import MAX_STACKED_FACTOR, MIN_STACKED_FACTOR, Patch, Policies, Where
 
 
 @dataclass(frozen=True)
@@ -69,21 +71,35 @@ def _select(draft: Draft, kind: ElementKind, patch: Patch, path: str) -> list[An
     return keys
 
 
+@functools.cache
+def _field_check(model: type[BaseModel], field: str) -> TypeAdapter[Any]:
+    """A validator of one field of ``model``: its type, constraints and bounds."""
+    info = model.model_fields[field]
+    return TypeAdapter(Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation)
+
+
 def _coerce(draft: Draft, path: str, kind: ElementKind, field: str, value: Any) -> Any:
+    """A ``set`` value checked by the field of the kind's schema (the bounds of the network
+    files, ``data/number_bounds.yaml``); ``None`` (and a problem noted) if it is refused."""
     if field not in kind.settable:
         draft.fail(f"{path}.set.{field}",
                    f"a {kind.name}'s {field!r} cannot be set; settable: {', '.join(kind.settable)}")
         return None
+    if value is None:
+        return None
+    model = kind.bounds_model or kind.row_model
     try:
-        if value is None:
-            return None
-        cast = kind.settable[field](value)
-        if isinstance(cast, (int, float)) and not isinstance(cast, bool) and cast < 0:
+        if model is not None and field in model.model_fields:
+            return _field_check(model, field).validate_python(value)
+        cast = kind.settable[field](value)  # a kind without a schema: its cast, and no negative or endless number
+        if isinstance(cast, (int, float)) and not isinstance(cast, bool) and not (math.isfinite(cast) and cast >= 0):
             raise ValueError
         return cast
+    except ValidationError as exc:
+        draft.fail(f"{path}.set.{field}", f"{value!r} is not a valid {field}: {validation_message(exc.errors()[0])}")
     except (TypeError, ValueError):
         draft.fail(f"{path}.set.{field}", f"{value!r} is not a valid {field}")
-        return None
+    return None
 
 
 def _status_op(draft: Draft, path: str, kind: ElementKind, key: Any, op: str) -> None:
@@ -121,7 +137,13 @@ def _scaled(draft: Draft, kind: ElementKind, patch: Patch, path: str, key: Any, 
             draft.fail(f"{path}.factor.{factor}",
                        f"{kind.name} {kind.element_id(key)!r} has no {factor} to scale; set one")
             continue
-        values[scaling.field] = scaling.apply(current, f)
+        scaled = scaling.apply(current, f)
+        if scaling.field.endswith("_factor") and not MIN_STACKED_FACTOR <= scaled <= MAX_STACKED_FACTOR:
+            draft.fail(f"{path}.factor.{factor}",
+                       f"the factors stacked on {kind.name} {kind.element_id(key)!r} multiply its {scaling.field} "
+                       f"to {scaled:g}; the product must be from {MIN_STACKED_FACTOR:g} to {MAX_STACKED_FACTOR:g}")
+            continue
+        values[scaling.field] = scaled
     return values
 
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from corridors.errors import Problem
 from corridors.io._assemble import border_from_row, link_from_row, node_from_row
-from corridors.io.schema import BorderRow, LinkRow, NodeRow
+from corridors.io.schema import BorderRow, LinkRow, ModeParametersSpec, NodeRow, TransferSpec
 from corridors.model import Change, Mode, Network, Status
 
 from corridors.scenarios.selectors import Where
@@ -67,6 +67,9 @@ class ElementKind:
     """Factors ``scale`` takes, each with the field it multiplies."""
     row_model: ClassVar[type[BaseModel] | None] = None
     """The row schema of an element ``add`` creates; None: this kind cannot be added."""
+    bounds_model: ClassVar[type[BaseModel] | None] = None
+    """The schema whose fields check the values ``set`` gives (default: :attr:`row_model`), so
+    a scenario's numbers have the bounds of the network files."""
     removable: ClassVar[bool] = False
     has_status: ClassVar[bool] = False
     """Whether elements have ``status`` and ``opens_year`` (can be opened and closed)."""
@@ -210,6 +213,7 @@ class Transfers(ElementKind):
     selectors = ("modes",)
     settable = {"time_h": float, "cost_usd_per_teu": float, "co2e_kg_per_teu": float}
     scales = {"time": Scaling("time_factor"), "cost": Scaling("cost_factor")}
+    bounds_model = TransferSpec
 
     def load(self, network: Network) -> dict[Any, Any]:
         found: dict[Any, Any] = {}
@@ -241,6 +245,7 @@ class ModeDefaults(ElementKind):
     settable = {"speed_kmh": float, "cost_usd_per_teu_km": float, "co2e_g_per_tkm": float}
     scales = {"time": Scaling("time_factor"), "cost": Scaling("cost_factor"),
               "speed": Scaling("time_factor", inverse=True)}
+    bounds_model = ModeParametersSpec
 
     def load(self, network: Network) -> dict[Any, Any]:
         return dict(network.parameters.modes)

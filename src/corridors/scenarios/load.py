@@ -21,18 +21,37 @@ still parses in well under a second; a larger one is refused before it is parsed
 
 class _NoAliasLoader(yaml.SafeLoader):
     """A safe loader that refuses aliases (``*name``) as it composes: a few nested aliases can
-    stand for billions of nodes (an "alias bomb"), so none is let through to be walked."""
+    stand for billions of nodes (an "alias bomb"), so none is let through to be walked. A
+    date-shaped scalar stays a string (a scenario holds no dates, and ``2020-13-45`` would be a
+    bare ValueError); a value no constructor can build is reported with its line."""
 
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             raise _AliasFound(self.peek_event().start_mark)
         return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except ValueError as exc:  # an integer over 4,300 digits, say
+            raise _BadValue(node.start_mark, exc) from None
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
 
 class _AliasFound(Exception):
     def __init__(self, mark: yaml.Mark) -> None:
         super().__init__(mark)
         self.mark = mark
+
+
+class _BadValue(Exception):
+    """A scalar the safe constructors refuse with a ValueError, at ``mark``."""
+
+    def __init__(self, mark: yaml.Mark, error: ValueError) -> None:
+        super().__init__(mark, error)
+        self.mark, self.error = mark, error
 
 
 def _compose(text: str, file: str) -> tuple[yaml.Node | None, Any]:
@@ -50,6 +69,9 @@ def _compose(text: str, file: str) -> tuple[yaml.Node | None, Any]:
     except _AliasFound as found:
         raise ScenarioError([Problem(file, found.mark.line + 1, None, "YAML aliases (*name) are not allowed "
                                      "in a scenario file; write the value out where it is used")]) from None
+    except _BadValue as bad:
+        raise ScenarioError([Problem(file, bad.mark.line + 1, None,
+                                     f"not a value a scenario can hold: {str(bad.error)[:200]}")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ScenarioError([Problem(file, mark.line + 1 if mark else None, None, f"not valid YAML: {exc}")]) from None

@@ -10,14 +10,21 @@ costing layer applies. The element kinds and what each takes are registered in
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import math
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from corridors.io.schema import USD_PER_T_CO2E, USD_PER_TEU_H
 from corridors.model import FIRST_YEAR, LAST_YEAR
 from corridors.scenarios.elements import ELEMENT_KINDS, kinds_that
 from corridors.scenarios.selectors import Spec as _Spec
 from corridors.scenarios.selectors import Where
+
+MIN_FACTOR, MAX_FACTOR = 1e-3, 1e3
+"""The range of one ``scale`` factor: a thousandfold change either way is past any scenario."""
+MIN_STACKED_FACTOR, MAX_STACKED_FACTOR = 1e-6, 1e6
+"""The range of the product of the factors stacked on one multiplier by several patches."""
 
 Action = Literal["open", "close", "set", "scale", "add", "remove"]
 
@@ -48,8 +55,9 @@ class Patch(_Spec):
         for key, number in value.items():
             if key not in known:
                 raise ValueError(f"{key!r} is not a factor; one of {', '.join(known)}")
-            if number <= 0:
-                raise ValueError(f"factor {key} must be positive, got {number}")
+            if not (math.isfinite(number) and MIN_FACTOR <= number <= MAX_FACTOR):
+                raise ValueError(f"factor {key} must be a finite number from {MIN_FACTOR:g} to {MAX_FACTOR:g}, "
+                                 f"got {number}")
         return value
 
     @model_validator(mode="after")
@@ -87,8 +95,10 @@ class Policies(_Spec):
 
 
 class ParameterSpec(_Spec):
-    value_of_time_usd_per_teu_h: float | None = Field(default=None, ge=0)
-    carbon_price_usd_per_t: float | None = Field(default=None, ge=0)
+    """Bounded as parameters.yaml is (``data/number_bounds.yaml``)."""
+
+    value_of_time_usd_per_teu_h: Annotated[float | None, USD_PER_TEU_H] = Field(default=None, ge=0)
+    carbon_price_usd_per_t: Annotated[float | None, USD_PER_T_CO2E] = Field(default=None, ge=0)
 
 
 class Base(_Spec):
