@@ -39,3 +39,18 @@ def test_the_largest_bulk_mass_allowed_still_routes(tiny):
 def test_value_of_time_and_carbon_price_are_finite(name, value):
     with pytest.raises(InvalidOptionError, match=f"{name} must be a finite number, zero or more"):
         RouteOptions(**{name: value})
+
+
+@pytest.mark.parametrize("spec", ["t:1e-300", "t:1e3", "t:-5", "t:", "t:.5"])
+def test_a_bulk_mass_not_in_plain_decimals_gets_the_accepted_range_not_the_generic_message(spec):
+    # t:1e-300 used to be "neither the name of a cargo unit nor t:N", which does not say what N may be
+    with pytest.raises(InvalidOptionError, match=r"give t:N with N more than 0 and at most 1,000,000 tonnes"):
+        RouteOptions(cargo=spec)
+
+
+@pytest.mark.parametrize(("name", "limit"), [("value_of_time_usd_per_teu_h", 100_000.0), ("carbon_price_usd_per_t", 10_000.0)])
+def test_value_of_time_and_carbon_price_have_the_bounds_of_parameters_yaml(name, limit):
+    assert getattr(RouteOptions(**{name: limit}), name) == limit  # the bound itself is allowed
+    for value in (limit * 1.01, 1e300):  # 1e300 overflowed the generalized cost
+        with pytest.raises(InvalidOptionError, match=f"{name} must be a finite number, zero or more and at most {limit:,.0f}"):
+            RouteOptions(**{name: value})

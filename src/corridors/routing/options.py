@@ -92,11 +92,16 @@ class RouteOptions:
             raise InvalidOptionError(f"year {self.year} is out of range; give a year from {FIRST_YEAR} to {LAST_YEAR}")
         if self.month is not None:
             check_month(self.month)
-        for name in ("value_of_time_usd_per_teu_h", "carbon_price_usd_per_t"):
+        from corridors.io.schema import number_bounds  # here: io imports the routing layer
+
+        for name, kind in (("value_of_time_usd_per_teu_h", "usd/teu-h"), ("carbon_price_usd_per_t", "usd/tco2e")):
             value = getattr(self, name)
-            if value is not None and not (math.isfinite(value) and value >= 0):
-                raise InvalidOptionError(f"{name} must be a finite number, zero or more, got {value}")
-        if _BULK.match(self.cargo):
+            limit, unit, why = number_bounds()[kind]
+            if value is not None and not (math.isfinite(value) and 0 <= value <= limit):
+                raise InvalidOptionError(f"{name} must be a finite number, zero or more and at most {limit:,.0f} {unit} "
+                                         f"({why}), "
+                                         f"got {value}")
+        if self.cargo.startswith("t:"):
             _bulk_tonnes(self.cargo)
         elif not _UNIT.match(self.cargo):
             raise InvalidOptionError(
@@ -127,12 +132,13 @@ def cargo_unit(parameters: Parameters, spec: str) -> CargoUnit:
 
 
 def _bulk_tonnes(spec: str) -> float | None:
-    """The tonnes of a ``t:N`` spec (``None`` for a unit's name); a mass that is not more than
-    0 and at most :data:`MAX_BULK_T` is an :class:`InvalidOptionError`."""
-    match = _BULK.match(spec)
-    if match is None:
+    """The tonnes of a ``t:N`` spec (``None`` for a unit's name); an N that is no plain decimal
+    number (``1e-300``), or not more than 0 and at most :data:`MAX_BULK_T`, is an
+    :class:`InvalidOptionError` naming the accepted range."""
+    if not spec.startswith("t:"):
         return None
-    tonnes = float(match.group(1))
+    match = _BULK.match(spec)
+    tonnes = float(match.group(1)) if match else math.nan
     if not 0 < tonnes <= MAX_BULK_T:
         shown = spec if len(spec) <= 24 else f"{spec[:20]}... ({len(spec) - 2} digits)"
         raise InvalidOptionError(f"bulk cargo {shown} is out of range: give t:N with N more than 0 and at most "
