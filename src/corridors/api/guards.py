@@ -16,17 +16,23 @@ def error_response(status: int, kind: str, message: str, details: list[Any] | No
 
 def host_name(host: str) -> str:
     """The name part of a Host header or a bound address, lower-case and without the port;
-    an IPv6 address in brackets.
+    an IPv6 address in brackets. What follows the name must be nothing or ``:digits``, else the
+    whole text is returned, to match no allowed name.
 
     >>> host_name("LocalHost:8000"), host_name("[::1]:8000"), host_name("::1"), host_name("127.0.0.1")
     ('localhost', '[::1]', '[::1]', '127.0.0.1')
+    >>> host_name("[::1]evil"), host_name("localhost:80x")
+    ('[::1]evil', 'localhost:80x')
     """
     host = host.strip().lower()
-    if host.startswith("["):
-        return host[: host.find("]") + 1] if "]" in host else host
-    if host.count(":") > 1:  # a bare IPv6 address (as given to --host)
+    if host.startswith("[") and "]" in host:
+        name, rest = host[: host.find("]") + 1], host[host.find("]") + 1:]
+    elif host.count(":") > 1:  # a bare IPv6 address (as given to --host)
         return f"[{host}]"
-    return host.partition(":")[0]
+    else:
+        name, colon, port = host.partition(":")
+        rest = colon + port
+    return name if rest == "" or (rest[0] == ":" and rest[1:].isdigit() and rest[1:].isascii()) else host
 
 
 class HostCheck:

@@ -26,6 +26,7 @@ from corridors.io import network_to_geojson
 from corridors.model import Network
 from corridors.routing import Route, RouteOptions, search_places
 from corridors.routing.matrix import MATRIX_FIELDS
+from corridors.routing.ranked import ranked_geojson
 from corridors.scenarios import apply_scenario, builtin_scenarios, load_scenario, parse_scenario
 from corridors.scenarios.builtin import builtin_names, builtin_text
 from corridors.session import Session
@@ -198,7 +199,8 @@ class Service:
         def body() -> bytes:
             payload = self.route(request)
             if geojson:
-                payload = payload["geojson"] or {"type": "FeatureCollection", "features": [], "properties": {"reasons": payload["reasons"]}}
+                payload = (ranked_geojson([r["geojson"] for r in payload["routes"]]) if payload["routes"] else
+                           {"type": "FeatureCollection", "features": [], "properties": {"reasons": payload["reasons"]}})
             return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
 
         key = request.model_dump_json() + ("geojson" if geojson else "")

@@ -159,15 +159,10 @@ def route(
 
 
 def _routes_geojson(routes) -> dict:
-    """One route's FeatureCollection; for alternatives, one collection of every route's features,
-    each with the ``rank`` of its route (1 = best), and the routes' summaries in ``properties``."""
-    if len(routes) == 1:
-        return routes[0].to_geojson()
-    collections = [r.to_geojson() for r in routes]
-    features = [{**f, "properties": {**f["properties"], "rank": rank}}
-                for rank, collection in enumerate(collections, 1) for f in collection["features"]]
-    summaries = [{"rank": rank, **c["properties"]} for rank, c in enumerate(collections, 1)]
-    return {"type": "FeatureCollection", "properties": {"routes": summaries}, "features": features}
+    """The routes as GeoJSON: :func:`~corridors.routing.ranked.ranked_geojson`."""
+    from corridors.routing.ranked import ranked_geojson
+
+    return ranked_geojson([r.to_geojson() for r in routes])
 
 
 def _seasonal_links(net, route) -> list[str]:
@@ -384,7 +379,8 @@ def sweep(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to bind; 0.0.0.0 exposes the app to other machines.", envvar="CORRIDORS_HOST")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Address to bind; 0.0.0.0 opens the app to other machines, with --allowed-host NAME "
+                                      "(the name they reach it by).", envvar="CORRIDORS_HOST")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.", envvar="CORRIDORS_PORT", min=1, max=65535)] = 8000,
     db: Annotated[Optional[Path], typer.Option("--db", help="SQLite file for user scenarios and saved comparisons.", envvar="CORRIDORS_DB")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes (each loads the network; the database is shared).", min=1, max=32)] = 1,
@@ -514,10 +510,11 @@ def data_map(
     if bbox:
         try:
             area = tuple(float(v) for v in bbox.split(","))
-            if len(area) != 4 or not (area[0] < area[2] and area[1] < area[3]):
-                raise ValueError
+            if len(area) != 4 or not (-180 <= area[0] < area[2] <= 180 and -90 <= area[1] < area[3] <= 90):
+                raise ValueError  # NaN fails every comparison; infinities are out of range
         except ValueError:
-            _fail(f"--bbox must be min_lon,min_lat,max_lon,max_lat with min < max, got {bbox!r}")
+            _fail(f"--bbox must be min_lon,min_lat,max_lon,max_lat in degrees, longitudes from -180 to 180 and "
+                  f"latitudes from -90 to 90, with min < max; got {bbox[:100]!r}")
     from corridors.io._atomic import write_atomic
     from corridors.io._draw import draw_map, figure_bytes
 

@@ -1,8 +1,10 @@
 """Routes and matrices."""
 
+import inspect
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 
 from corridors.api.deps import get_service
 from corridors.api.schemas import MatrixRequest, ObjectiveName, RouteRequest
@@ -38,8 +40,10 @@ def route_get(
     scenario: Annotated[str | None, Query(max_length=200)] = None,
     world: Annotated[bool, Query(description="Route on the world layers too (server started with --world)")] = False,
     close: Annotated[str | None, Query(description="With world: chokepoints to close, comma-separated", examples=["suez,red_sea"])] = None,
-    format: Annotated[Literal["json", "geojson"], Query(description="json: routes and reasons; geojson: the best route's FeatureCollection")] = "json",
+    format: Annotated[Literal["json", "geojson"], Query(description="json: routes and reasons; geojson: one FeatureCollection "
+                                                        "of every route, each feature with its route's rank (1 = best)")] = "json",
 ) -> Response:
+    _refuse_unknown(raw, ROUTE_QUERY)
     split = lambda text: [p.strip() for p in text.split(",") if p.strip()] if text else []  # noqa: E731
     request = RouteRequest(
         origin=origin, destination=destination, objective=objective,
@@ -50,6 +54,20 @@ def route_get(
     geojson = format == "geojson"
     body = service.route_bytes(request, geojson=geojson, query_string=raw.scope["query_string"])
     return Response(body, media_type=route_media_type(geojson=geojson))
+
+
+ROUTE_QUERY = tuple(name for name in inspect.signature(route_get).parameters if name not in ("raw", "service"))
+"""The query parameters GET /api/route takes."""
+
+
+def _refuse_unknown(request: Request, accepted: tuple[str, ...]) -> None:
+    """A 422 naming each query parameter not in ``accepted`` (a typo such as ``avoid_country``
+    would otherwise be ignored, and the route would go where it was to avoid)."""
+    unknown = sorted({key for key in request.query_params if key not in accepted})
+    if unknown:
+        raise RequestValidationError([
+            {"loc": ("query", key[:50]), "type": "extra_forbidden",
+             "msg": f"unknown query parameter {key[:50]!r}; accepted: {', '.join(accepted)}"} for key in unknown])
 
 
 @router.post("/matrix", summary="Distance, time, cost and CO2e between every origin and destination")
