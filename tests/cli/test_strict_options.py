@@ -94,3 +94,23 @@ def test_alternatives_as_geojson_hold_every_route_with_its_rank(tiny_args, tmp_p
     best = json.loads(run("route", "p", "t", "--objective", "time", "--format", "geojson", *tiny_args).stdout)
     ranked_first = [f for f in collection["features"] if f["properties"].pop("rank") == 1]
     assert ranked_first == best["features"]  # rank 1 is the best route, feature for feature
+
+
+@pytest.mark.parametrize("bbox", ["0,0,1000,1000", "-200,0,10,10", "0,-95,10,10", "nan,0,10,10", "0,0,inf,10",
+                                  "10,0,0,10", "0,0,10"])
+def test_a_map_area_outside_the_globe_exits_2_naming_the_ranges(tiny_args, tmp_path, bbox):
+    # 0,0,1000,1000 used to reach matplotlib and end in a traceback
+    result = run("data", "map", "--bbox", bbox, "--out", str(tmp_path / "map.png"), *tiny_args)
+    assert result.exit_code == 2, result.output
+    assert "longitudes from -180 to 180 and latitudes from -90 to 90, with min < max" in flat(result.output)
+    assert not (tmp_path / "map.png").exists()
+
+
+def test_bulk_cargo_in_exponent_notation_names_the_accepted_range(tiny_args):
+    result = run("route", "p", "t", "--cargo", "t:1e-300", *tiny_args)
+    assert result.exit_code == 2, result.output
+    assert "give t:N with N more than 0 and at most 1,000,000 tonnes" in flat(result.output)
+
+
+def test_serve_help_says_other_machines_also_need_an_allowed_host():
+    assert "0.0.0.0 opens the app to other machines, with --allowed-host NAME" in flat(run("serve", "--help").output)
