@@ -287,3 +287,10 @@ def test_a_network_folder_is_read(tiny_path, tiny):
     with Session(tiny_path) as session:
         assert len(session.network.links) == len(tiny.links)
         assert session.route("p", "t", RouteOptions(objective="time"))[0].time_h == pytest.approx(24.05)
+
+
+def test_closing_chokepoints_without_the_world_is_refused(tiny):
+    from corridors.errors import InvalidOptionError
+
+    with Session(tiny) as session, pytest.raises(InvalidOptionError, match="needs world routes"):
+        session.route("Port P", "Town T", close=["suez"])

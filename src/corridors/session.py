@@ -283,6 +283,10 @@ class Session:
         ------
         NoRouteError, UnknownPlaceError, AmbiguousPlaceError, InvalidOptionError, ScenarioError
         """
+        close = tuple(close)
+        if close and not world:
+            raise InvalidOptionError(f"closing chokepoints ({', '.join(close)}) needs world routes: "
+                                     "give world=True, or no close")
         network, options, key, applied = self._under(scenario, options)
         if world:
             return self._world_routes(origin, destination, options, key, applied, close, alternatives)
