@@ -18,6 +18,7 @@ alternatives* is written once, here.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -302,12 +303,16 @@ class Session:
         return route_matrix(network, list(origins), list(destinations), options)
 
     def compare(self, base: ScenarioLike, scenario: ScenarioLike, lanes: Sequence[Lane],
-                access: Sequence[AccessPair] = (), options: RouteOptions = RouteOptions()) -> Comparison:
+                access: Sequence[AccessPair] = (), options: RouteOptions = RouteOptions(), *,
+                year: int | None = None) -> Comparison:
         """Route ``lanes`` and ``access`` pairs in the case of ``base`` and of ``scenario`` (either
-        may be ``"atlas"``) and summarise what changed (:func:`corridors.analysis.compare`)."""
-        from corridors.analysis.compare import compare
+        may be ``"atlas"``) and summarise what changed (:func:`corridors.analysis.compare.decompose`):
+        the scenario against the base in the scenario's network year (``year`` if given, else the
+        scenario's own), and, when the base's year differs, the network-year effect apart."""
+        from corridors.analysis.compare import decompose
 
-        return compare(self.case(base, options), self.case(scenario, options), list(lanes), list(access))
+        after = self.case(scenario, options if year is None else dataclasses.replace(options, year=year))
+        return decompose(self.case(base, options), after, list(lanes), list(access))
 
     # world -------------------------------------------------------------------------------------
     def start_world(self) -> None:

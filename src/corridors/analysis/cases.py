@@ -4,6 +4,7 @@ atlas under a scenario. Lanes are routed case by case."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,11 +31,30 @@ class Case:
     def changes(self) -> tuple[Change, ...]:
         return self.network.changes
 
+    @property
+    def year(self) -> int:
+        """The network year the case is routed in: its options' year, else the data's own."""
+        return self.options.year if self.options.year is not None else self.network.as_of_year
+
 
 NO_SCENARIO = "atlas"
 """The case name of the network as it is, under no scenario."""
 DEFAULT_BASE = "baseline-2025"
 """The base a scenario is compared with unless another is named."""
+
+
+_BASELINE_NAME = re.compile(r"baseline-\d{4}")
+
+
+def case_in_year(case: Case, year: int) -> Case:
+    """``case`` routed in network ``year`` instead (planned links due by then are usable). A
+    baseline's name follows its year (``baseline-2025`` in 2029 is ``baseline-2029``); any other
+    case's name gains the year (``am-az-normalisation in 2029``)."""
+    if case.year == year:
+        return case
+    name = f"baseline-{year}" if _BASELINE_NAME.fullmatch(case.name) else f"{case.name} in {year}"
+    description = f"{case.description} (routed in network year {year})" if case.description else ""
+    return Case(name, case.network, dataclasses.replace(case.options, year=year), description)
 
 
 def base_case(network: Network, options: RouteOptions | None = None, *, name: str = NO_SCENARIO) -> Case:

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from corridors.analysis.attribution import country_shares
-from corridors.analysis.cases import Case, LaneResult, route_lanes
+from corridors.analysis.cases import Case, LaneResult, case_in_year, route_lanes
 from corridors.analysis.lanes import AccessPair, Lane, shipments_per_year
 from corridors.graph import compile_graph
 
@@ -128,13 +128,17 @@ class AccessChange:
 
 @dataclass(frozen=True)
 class Comparison:
-    """The outcome of :func:`compare`."""
+    """The outcome of :func:`compare`; with :func:`decompose`, also the network-year effect that
+    precedes the scenario's own."""
 
     base: Case
     scenario: Case
     lanes: tuple[LaneChange, ...]
     countries: tuple[CountryImpact, ...]
     access: tuple[AccessChange, ...]
+    year_effect: Comparison | None = None
+    """The base in its own year against the base in the scenario's year (what the years alone
+    change); ``None`` when both are routed in one year."""
 
     @property
     def years(self) -> tuple[int | None, int | None]:
@@ -151,9 +155,28 @@ class Comparison:
         return (f"The base is routed in {base or 'the reference year'} and the scenario in "
                 f"{scenario or 'the reference year'}: links opening in between count as changes too.")
 
+    @property
+    def effect_summary(self) -> str:
+        """One line per effect: how many lanes the network year changes (if a year effect was
+        computed) and how many the scenario changes, e.g. ``network-year effect 2025 -> 2029
+        (baseline-2025 -> baseline-2029): 3 of 12 lanes change``."""
+        def count(c: Comparison) -> str:
+            return f"{sum(lane.changed for lane in c.lanes)} of {len(c.lanes)} lanes change"
+
+        lines = []
+        if self.year_effect is not None:
+            y = self.year_effect
+            lines.append(f"network-year effect {y.base.year} -> {y.scenario.year} "
+                         f"({y.base.name} -> {y.scenario.name}): {count(y)}")
+        lines.append(f"scenario effect in {self.scenario.year} ({self.base.name} -> {self.scenario.name}): {count(self)}")
+        return "\n".join(lines)
+
     def to_dict(self) -> dict[str, Any]:
+        year_effect = None
+        if self.year_effect is not None:
+            year_effect = {k: v for k, v in self.year_effect.to_dict().items() if k not in ("year_effect", "changes")}
         return {
-            "base": self.base.name, "scenario": self.scenario.name,
+            "base": self.base.name, "scenario": self.scenario.name, "year_effect": year_effect,
             "base_year": self.years[0], "scenario_year": self.years[1], "year_note": self.year_note,
             "changes": [str(c) for c in self.scenario.changes if c not in self.base.changes],
             "lanes": [lane.to_dict() for lane in self.lanes],
@@ -238,3 +261,15 @@ def compare(base: Case, scenario: Case, lanes: list[Lane], access: list[AccessPa
         tuple(LaneChange(lane, b, a) for lane, b, a in zip(lanes, before, after)),
         tuple(countries), tuple(access_changes),
     )
+
+
+def decompose(base: Case, scenario: Case, lanes: list[Lane], access: list[AccessPair] = ()) -> Comparison:
+    """Compare ``scenario`` with ``base`` routed in the scenario's network year (the scenario
+    effect); when ``base`` is in another year, also ``base`` in its own year against ``base`` in
+    the scenario's (the network-year effect, :attr:`Comparison.year_effect`): baseline 2025 ->
+    baseline Y -> scenario Y."""
+    base_then = case_in_year(base, scenario.year)
+    effect = compare(base_then, scenario, lanes, access)
+    if base_then is base:
+        return effect
+    return dataclasses.replace(effect, year_effect=compare(base, base_then, lanes, access))

@@ -3,9 +3,10 @@ losers, access pairs, Time/Cost-Distance charts and the scenario's change log. O
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
-from corridors.analysis.compare import Comparison
+from corridors.analysis.compare import Comparison, LaneChange
 from corridors.analysis.tcd import tcd_series
 from corridors.io._draw import draw_comparison_map, draw_tcd, figure_bytes
 from corridors.io.to_html import REPORT_CSS
@@ -24,22 +25,43 @@ def _signed(value: float | None, digits: int = 0) -> str:
     return "" if value is None else f"{value:+,.{digits}f}"
 
 
-def comparison_to_html(comparison: Comparison) -> str:
-    """The comparison as one HTML document (string)."""
-    base, scenario = comparison.base, comparison.scenario
-    changed = [lane for lane in comparison.lanes if lane.changed]
-    title = f"{scenario.name} compared with {base.name}"
-    map_svg = _svg(draw_comparison_map(scenario.network, [(c.before.route, c.after.route) for c in changed])) if changed else ""
-    lane_rows = []
-    for c in comparison.lanes:
+_LANE_HEADER = ("<table><tr><th>lane</th><th>status</th><th class=n>h before</th><th class=n>h after</th><th class=n>USD before</th>"
+                "<th class=n>USD after</th><th class=n>&Delta; USD</th><th class=n>&Delta; kg CO2e</th><th>via before</th><th>via after</th></tr>")
+
+
+def _lane_table(changes: Iterable[LaneChange]) -> str:
+    """An HTML table of lane changes, a row per lane: hours, USD and CO2e before and after."""
+    rows = []
+    for c in changes:
         b, a = c.before.route, c.after.route
-        lane_rows.append(
+        rows.append(
             f"<tr><td>{escape(c.lane.id)}</td><td>{escape(c.status)}</td>"
             f"<td class=n>{_n(b.time_h if b else None, 1)}</td><td class=n>{_n(a.time_h if a else None, 1)}</td>"
             f"<td class=n>{_n(b.cost_usd if b else None)}</td><td class=n>{_n(a.cost_usd if a else None)}</td>"
             f"<td class=n>{_signed(c.delta('cost_usd'))}</td><td class=n>{_signed(c.delta('co2e_kg'))}</td>"
             f"<td>{escape(b.via_summary() if b else 'no route')}</td><td>{escape(a.via_summary() if a else 'no route: ' + c.after.reason.splitlines()[0])}</td></tr>"
         )
+    return _LANE_HEADER + "".join(rows) + "</table>"
+
+
+def _year_effect_html(comparison: Comparison) -> str:
+    """The network-year effect section (base in its year -> base in the scenario's), or ``""``."""
+    effect = comparison.year_effect
+    if effect is None:
+        return ""
+    changed = [c for c in effect.lanes if c.changed]
+    return (f"<h2>Network-year effect, not the scenario's</h2>\n<p class=sub>{escape(effect.base.name)} (year {effect.base.year}) "
+            f"&rarr; {escape(effect.scenario.name)} (year {effect.scenario.year}): what the links due in between change on "
+            f"their own, before the scenario acts. {len(changed)} of {len(effect.lanes)} lanes change.</p>\n"
+            + (_lane_table(changed) if changed else ""))
+
+
+def comparison_to_html(comparison: Comparison) -> str:
+    """The comparison as one HTML document (string)."""
+    base, scenario = comparison.base, comparison.scenario
+    changed = [lane for lane in comparison.lanes if lane.changed]
+    title = f"{scenario.name} compared with {base.name}"
+    map_svg = _svg(draw_comparison_map(scenario.network, [(c.before.route, c.after.route) for c in changed])) if changed else ""
     country_rows = "".join(
         f"<tr><td>{escape(x.country)}</td><td class=n>{_n(x.transit_tkm_per_unit[0])}</td><td class=n>{_n(x.transit_tkm_per_unit[1])}</td>"
         f"<td class=n>{_n(x.transit_revenue_usd_per_unit[0])}</td><td class=n>{_n(x.transit_revenue_usd_per_unit[1])}</td>"
@@ -70,12 +92,11 @@ def comparison_to_html(comparison: Comparison) -> str:
 <div class=kpi><b>{sum(c.status == 'cut' for c in comparison.lanes)}</b>cut</div>
 <div class=kpi><b>{sum(c.status == 'opened' for c in comparison.lanes)}</b>opened</div></div>
 {map_svg}
-<h2>Lanes: winners and losers</h2>
-<p class=sub>Per shipment, by {escape(scenario.options.objective)}; routes before ({escape(base.name)}, year {base.options.year or base.network.as_of_year}) and after
-({escape(scenario.name)}, year {scenario.options.year or scenario.network.as_of_year}).</p>
-<table><tr><th>lane</th><th>status</th><th class=n>h before</th><th class=n>h after</th><th class=n>USD before</th>
-<th class=n>USD after</th><th class=n>&Delta; USD</th><th class=n>&Delta; kg CO2e</th><th>via before</th><th>via after</th></tr>
-{''.join(lane_rows)}</table>
+{_year_effect_html(comparison)}
+<h2>Lanes: winners and losers (the scenario effect)</h2>
+<p class=sub>Per shipment, by {escape(scenario.options.objective)}; routes before ({escape(base.name)}, year {base.year}) and after
+({escape(scenario.name)}, year {scenario.year}).</p>
+{_lane_table(comparison.lanes)}
 <h2>Countries: transit gained and lost</h2>
 <p class=sub>Transit = neither origin nor destination country. Per unit: one shipment on every lane. Per year: lanes
 with a sourced annual volume only. Links touching several countries are split evenly among them.</p>

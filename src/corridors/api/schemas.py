@@ -80,5 +80,8 @@ class LaneIn(_Body):
 class CompareRequest(_Body):
     base: str = Field(default=DEFAULT_BASE, max_length=200, description=f"Scenario name, or {NO_SCENARIO!r} for the data as they are.")
     scenario: str = Field(max_length=200, examples=["red-sea-closed"])
+    year: int | None = Field(default=None, ge=FIRST_YEAR, le=LAST_YEAR,
+                             description="Network year of both cases; the scenario's own if omitted. When the base's "
+                                         "year differs, what the years alone change is the response's year_effect.")
     objective: ObjectiveName = "generalized"
     lanes: list[LaneIn] | None = Field(default=None, description="Lanes to compare; the shipped lane set if omitted.")

@@ -230,7 +230,7 @@ class Service:
             raise LimitExceeded(f"at most {self.settings.max_lanes} lanes per comparison; got {len(lanes)}")
         result = self.session.compare(request.base, request.scenario, lanes,
                                       load_access_pairs() if request.lanes is None else [],
-                                      RouteOptions(objective=request.objective))
+                                      RouteOptions(objective=request.objective), year=request.year)
         data = result.to_dict()
         data["description"] = result.scenario.description
         for lane, change in zip(data["lanes"], result.lanes):

@@ -10,13 +10,16 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from corridors.errors import CorridorsError, DataError
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    from rich.table import Table
 
 app = typer.Typer(
     name="corridors", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -240,6 +243,21 @@ def scenarios() -> None:
     out.print(table)
 
 
+def _lane_table(title: str, changes) -> Table:
+    """A rich table of lane changes: status, hours and USD before and after, the route after."""
+    from rich.table import Table
+
+    table = Table("lane", "status", "h before", "h after", "USD before", "USD after", "Δ USD", "via after",
+                  title=title, title_justify="left")
+    for c in changes:
+        b, a = c.before.route, c.after.route
+        delta = c.delta("cost_usd")
+        table.add_row(c.lane.id, c.status, f"{b.time_h:,.0f}" if b else "-", f"{a.time_h:,.0f}" if a else "-",
+                      f"{b.cost_usd:,.0f}" if b else "-", f"{a.cost_usd:,.0f}" if a else "-",
+                      f"{delta:+,.0f}" if delta is not None else "", a.via_summary() if a else "no route")
+    return table
+
+
 @app.command()
 def compare(
     cases: Annotated[list[str], typer.Argument(metavar="[BASE] SCENARIO", help="Scenario names or files; BASE defaults to baseline-2025 ('atlas' = the data as they are).")],
@@ -248,9 +266,14 @@ def compare(
     objective: Annotated[ObjectiveChoice, typer.Option(help="What routes minimise.")] = ObjectiveChoice.generalized,
     fmt: Annotated[ReportFormat, typer.Option("--format", help="Output format on stdout (--html draws the changed lanes' routes on a map).")] = ReportFormat.table,
     html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML report here.")] = None,
+    year: Annotated[Optional[int], typer.Option(help="Network year of the comparison; default: the scenario's own. The base is routed in this year too; what the years alone change is shown apart.")] = None,
     network: NetworkOption = None,
 ) -> None:
-    """Compare a scenario with a base over trade lanes: lanes, countries, access, TCD charts."""
+    """Compare a scenario with a base over trade lanes: lanes, countries, access, TCD charts.
+
+    The base is routed in the scenario's network year (or --year), so the lane table shows the
+    scenario's own effect; when the base's year differs (baseline-2025 against a 2029 scenario),
+    the lanes the network year alone changes (baseline-2025 -> baseline-2029) are listed first."""
     from rich.table import Table
 
     from corridors.analysis import load_access_pairs, load_lanes
@@ -265,22 +288,21 @@ def compare(
     try:
         with Session(network) as session:
             result = session.compare(base_name, scenario_name, load_lanes(od), load_access_pairs(access),
-                                     RouteOptions(objective=objective.value))
+                                     RouteOptions(objective=objective.value), year=year)
     except CorridorsError as exc:
         _fail(str(exc))
         return
     if fmt is ReportFormat.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
-        lanes = Table("lane", "status", "h before", "h after", "USD before", "USD after", "Δ USD", "via after",
-                      title=f"{result.scenario.name} vs {result.base.name}: lanes (per shipment)", title_justify="left")
-        for c in result.lanes:
-            b, a = c.before.route, c.after.route
-            delta = c.delta("cost_usd")
-            lanes.add_row(c.lane.id, c.status, f"{b.time_h:,.0f}" if b else "-", f"{a.time_h:,.0f}" if a else "-",
-                          f"{b.cost_usd:,.0f}" if b else "-", f"{a.cost_usd:,.0f}" if a else "-",
-                          f"{delta:+,.0f}" if delta is not None else "", a.via_summary() if a else "no route")
-        out.print(lanes)
+        out.print(result.effect_summary, highlight=False)
+        year_effect = result.year_effect
+        if year_effect is not None and any(c.changed for c in year_effect.lanes):
+            out.print(_lane_table(f"Network-year effect, not the scenario's: {year_effect.base.name} -> "
+                                  f"{year_effect.scenario.name}: changed lanes (per shipment)",
+                                  [c for c in year_effect.lanes if c.changed]))
+        out.print(_lane_table(f"Scenario effect in {result.scenario.year}: {result.scenario.name} vs {result.base.name}: "
+                              "lanes (per shipment)", result.lanes))
         countries = Table("country", "transit t-km before", "after", "transit USD before", "after", "Δ USD", "lanes",
                           title="Countries: transit per unit shipped on every lane", title_justify="left")
         for x in result.countries:

@@ -50,6 +50,16 @@ const compareBody = (s) => ({ base: s.base || DEFAULT_BASE, scenario: s.scenario
 /** Whether a lane's route, time or cost changes. */
 const changed = (lane) => lane.changed;  // as the API defines it (LaneChange.changed)
 
+/** The network-year effect (base in its year → base in the scenario's year) in one line, or "". */
+function yearEffectLine(y) {
+  if (!y) return "";
+  const moved = (y.lanes || []).filter(changed);
+  const list = moved.map((l) => `${esc(l.origin)} → ${esc(l.destination)} (${esc(l.status)}${l.before?.reachable && l.after?.reachable ? `, ${signed(l.after.cost_usd - l.before.cost_usd)} USD` : ""})`).join("; ");
+  return `<p class="notes year-effect" role="note">Network year ${esc(y.base_year)} → ${esc(y.scenario_year)} alone
+    (${esc(y.base)} → ${esc(y.scenario)}, not the scenario): ${moved.length ? `${moved.length} lane${moved.length > 1 ? "s" : ""} change: ${list}` : "no lane changes"}.
+    The table below is the scenario's own effect in ${esc(y.scenario_year)}.</p>`;
+}
+
 /** Fill the summary and the lane, country and access tables, then draw the map. */
 function renderCompare() {
   const c = lastCompare.response;
@@ -62,6 +72,7 @@ function renderCompare() {
     <p class="summary-line"><strong>${esc(c.scenario)}</strong> <span class="muted">compared with</span> <strong>${esc(c.base)}</strong></p>
     ${c.description ? `<p class="notes">${esc(c.description)}</p>` : ""}
     ${c.year_note ? `<p class="notes year-note" role="note">${esc(c.year_note)}</p>` : ""}
+    ${yearEffectLine(c.year_effect)}
     <div class="figures">${STATUS_ORDER.filter((s) => counts[s]).map((s) => `<div class="figure"><b>${counts[s]}</b><span>${s}</span></div>`).join("")}</div>
     ${changes.length ? `<details><summary>${changes.length} change${changes.length > 1 ? "s" : ""} to the network</summary><ul class="changes">${changes.map((x) => `<li>${esc(x)}</li>`).join("")}</ul></details>` : ""}
     ${lanes.some(changed) ? "" : `<p class="empty">No lane changes its route, time or cost under this scenario.</p>`}`;
