@@ -84,3 +84,24 @@ def test_a_matrix_under_flow_rules_gives_each_destination_its_own_rules():
             assert (m.distance_km[0][j], m.cost_usd[0][j]) == pytest.approx((r.distance_km, r.cost_usd)), d
         baku = route(applied.network, "Mumbai", "Baku", options)
         assert not any("IR" in leg.countries for leg in baku.legs)
+
+
+def test_a_query_matrix_holds_each_pairs_objective_value(tiny):
+    """Values only, one tree per origin: each cell equals the objective value of routing the pair."""
+    from corridors.errors import InvalidOptionError
+    from corridors.routing.prepare import prepare_rules
+
+    places = ["p", "q", "s", "t", "u"]
+    query = prepare_rules(tiny, TIME_ROAD)
+    graph = compile_graph(tiny)
+    m = query.matrix([graph.departures(p) for p in places], [graph.arrivals(p) for p in places])
+    for (i, o), (j, d) in itertools.product(enumerate(places), repeat=2):
+        if o == d:
+            continue
+        try:
+            want = route(tiny, o, d, TIME_ROAD).objective_value
+        except NoRouteError:
+            want = np.inf
+        assert m[i, j] == pytest.approx(want), (o, d)
+    with pytest.raises(InvalidOptionError, match="at least one node"):
+        query.matrix([graph.departures("p")], [np.empty(0, dtype=np.int64)])

@@ -412,3 +412,15 @@ chokepoints:
 """)
     with pytest.raises(DataError, match="countries must be a list of ISO 3166-1 alpha-2 codes"):
         load_chokepoints(path)
+
+
+def test_a_world_query_matrix_holds_each_pairs_path_value(world, tmp_path):
+    """The CCH many-to-many of a prepared world query against one path query per pair."""
+    router = WorldRouter(world, engine="cch", cache_dir=tmp_path)
+    query = router.query(WorldOptions(objective="time", closed_chokepoints=frozenset()))
+    ends = [router.endpoint(p, "origin").nodes for p in ("Pport", "Kport", "p")]
+    m = query.matrix(ends, ends)
+    for i, o in enumerate(ends):
+        for j, d in enumerate(ends):
+            found = query.between(o, d).path()
+            assert m[i, j] == pytest.approx(found[0] if found else np.inf, abs=1e-6), (i, j)

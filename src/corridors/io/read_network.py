@@ -18,7 +18,7 @@ from corridors.io._tables import TABLES, Geometries, _Collector, _read_csv, chec
 from corridors.io.schema import BorderRow, LinkRow, NodeRow, SourceRow
 from corridors.model import Network
 
-__all__ = ["_Collector", "_read_csv", "is_gmns_folder", "read_folder", "read_network"]
+__all__ = ["is_gmns_folder", "read_folder", "read_network"]
 
 
 def _region_dirs(root: Path) -> list[Path]:

@@ -105,13 +105,19 @@ def tree(graph: MultimodalGraph, weights: np.ndarray, origin: np.ndarray) -> tup
 
 def walk_back(graph: MultimodalGraph, weights: np.ndarray, pred: np.ndarray, target: int) -> list[int]:
     """The edges of the tree path to ``target`` (see :func:`tree`), in travel order."""
-    edges: list[int] = []
-    state = target
-    while (u := int(pred[state])) >= 0:
-        edges.append(_best_edge(graph, weights, u, state))
-        state = u
+    edges, _ = _walk(graph, weights, pred, target)
     edges.reverse()
     return edges
+
+
+def _walk(graph: MultimodalGraph, weights: np.ndarray, pred: np.ndarray, state: int) -> tuple[list[int], int]:
+    """The edges from ``state`` back to the search's start (a predecessor of -1 or the virtual
+    source), last edge first, and the state reached."""
+    edges: list[int] = []
+    while 0 <= (u := int(pred[state])) < graph.n_states:
+        edges.append(_best_edge(graph, weights, u, state))
+        state = u
+    return edges, state
 
 
 def _best_edge(graph: MultimodalGraph, weights: np.ndarray, u: int, v: int) -> int:
@@ -156,12 +162,8 @@ def staged_path(
         stage = stages[i]
         # walk back inside stage i until the virtual source
         entry = stages[i - 1].entry_edge if i > 0 else {}
-        while True:
-            u = int(stage.pred[state])
-            if u < 0 or u == graph.n_states:
-                break
-            edges.append(_best_edge(graph, weights, u, state))
-            state = u
+        walked, state = _walk(graph, weights, stage.pred, state)
+        edges += walked
         if i > 0 and state in entry:
             e = entry[state]
             edges.append(e)

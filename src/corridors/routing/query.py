@@ -177,7 +177,12 @@ class PreparedQuery:
 
     def matrix(self, origins: Sequence[np.ndarray], destinations: Sequence[np.ndarray]) -> np.ndarray:
         """Least value from each origin set to each destination set (``inf`` where none): one
-        shortest-path tree per origin on the atlas, a CCH many-to-many on the world."""
+        shortest-path tree per origin on the atlas, a CCH many-to-many on the world. Values only;
+        :func:`corridors.routing.matrix.route_matrix` gives the routes' totals."""
+        if self.waypoints:
+            raise InvalidOptionError("a matrix passes no via points; route each pair instead")
+        if not all(len(ends) for ends in (*origins, *destinations)):
+            raise InvalidOptionError("every origin and destination of a matrix needs at least one node")
         return self.solver.matrix(origins, destinations)
 
 

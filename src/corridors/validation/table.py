@@ -24,7 +24,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from corridors.errors import FigureTableError, Problem
-from corridors.io.read_network import _Collector, _read_csv
+from corridors.io._tables import _Collector, _read_csv
 from corridors.io.schema import OptFloat, SourceRow, StrList, _check_slug, _Row, _split
 from corridors.model import FIRST_YEAR, LAST_YEAR, BorderCrossing, Mode, Network, Source, SourceKind
 from corridors.routing.options import Objective, cargo_unit
