@@ -181,7 +181,7 @@ def _route_cargo(network: Network, options: RouteOptions, rows, tick) -> Iterabl
     query, one tree per origin and set of flow rules that apply."""
     from corridors.routing.explain import explain_no_route
     from corridors.routing.options import cargo_unit
-    from corridors.routing.prepare import PreparedRoute, policy_key, prepare_rules, via_waypoints, with_policies
+    from corridors.routing.prepare import PreparedRoute, network_year, policy_key, prepare_rules, via_waypoints, with_policies
     from corridors.routing.query import PreparedQuery
 
     try:
@@ -194,7 +194,7 @@ def _route_cargo(network: Network, options: RouteOptions, rows, tick) -> Iterabl
             tick()
             yield k, Outcome(None, exc)
         return
-    year = options.year if options.year is not None else network.as_of_year
+    year = network_year(network, options)
     groups: dict[tuple[str, tuple], list[tuple[int, Any, Any]]] = {}
     for k, o, d in rows:
         groups.setdefault((o.node.id, policy_key(options.rules, o.node.country, d.node.country)), []).append((k, o, d))
@@ -345,6 +345,7 @@ def compare_many(
     scenario: ScenarioLike,
     options: RouteOptions = RouteOptions(),
     *,
+    year: int | None = None,
     session: Session | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
@@ -366,9 +367,9 @@ def compare_many(
         ``before.*`` and ``after.*`` (``distance_km``, ``time_h``, ``cost_usd``, ``co2e_kg``, ``via``,
         ``reason``) and ``change.*`` (each figure after minus before; empty unless routed in both):
         the column names of :meth:`~corridors.analysis.Comparison.to_frames`' lanes, with figures
-        unrounded and the change and reason added. Compare the two cases in one network year (see
-        :attr:`~corridors.analysis.Comparison.year_note`), or the change includes links that open
-        in between.
+        unrounded and the change and reason added. Both cases are routed in one network year
+        (``year``, else :func:`~corridors.analysis.compare.comparison_year`'s), so the changes are
+        the scenario's alone; :meth:`corridors.Session.compare` reports the network-year effect.
 
     Raises
     ------
@@ -379,15 +380,19 @@ def compare_many(
         The lane frame has no origin or destination column.
     """
     from corridors.analysis import LaneChange, LaneResult
+    from corridors.analysis.cases import case_in_year
+    from corridors.analysis.compare import comparison_year
 
     pd = _pandas()
     session = _session(session)
     lanes = _lanes(lanes, pd, options.cargo)
     pairs = [(lane.origin, lane.destination, lane.cargo) for lane in lanes]
     sides = []
+    cases = [session.case(name, options) for name in (base, scenario)]
+    chosen = comparison_year(*cases, year)  # one network year, as Session.compare compares
     with _ticker(2 * len(pairs), progress, "comparing") as tick:
-        for name in (base, scenario):
-            case = session.case(name, options)
+        for case in cases:
+            case = case_in_year(case, chosen)
             sides.append(route_pairs(case.network, pairs, case.options, tick))
     rows = []
     for lane, before, after in zip(lanes, *sides):

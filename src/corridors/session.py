@@ -18,7 +18,6 @@ alternatives* is written once, here.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 import os
@@ -307,12 +306,12 @@ class Session:
                 year: int | None = None) -> Comparison:
         """Route ``lanes`` and ``access`` pairs in the case of ``base`` and of ``scenario`` (either
         may be ``"atlas"``) and summarise what changed (:func:`corridors.analysis.compare.decompose`):
-        the scenario against the base in the scenario's network year (``year`` if given, else the
-        scenario's own), and, when the base's year differs, the network-year effect apart."""
+        the scenario against the base in one network year (``year`` if given, else the later year
+        the two name: :func:`~corridors.analysis.compare.comparison_year`), and, when the base's
+        year differs, the network-year effect apart."""
         from corridors.analysis.compare import decompose
 
-        after = self.case(scenario, options if year is None else dataclasses.replace(options, year=year))
-        return decompose(self.case(base, options), after, list(lanes), list(access))
+        return decompose(self.case(base, options), self.case(scenario, options), list(lanes), list(access), year=year)
 
     # world -------------------------------------------------------------------------------------
     def start_world(self) -> None:

@@ -84,3 +84,33 @@ def test_case_in_year_names_the_year(tiny):
     assert case_in_year(atlas, 2030).name == "atlas in 2030" and case_in_year(atlas, 2030).year == 2030
     baseline = base_case(tiny, RouteOptions(year=2025), name="baseline-2025")
     assert case_in_year(baseline, 2031).name == "baseline-2031"
+
+
+def test_a_dated_scenario_as_base_is_not_moved_back_in_time(session):
+    """kars-igdir-nakhchivan-rail (2030) as the base of zangezur-open (2029): both are compared in
+    2030, the later year they name, so the base keeps the line it opens."""
+    result = session.compare("kars-igdir-nakhchivan-rail", "zangezur-open", LANES[:1])
+    assert (result.base.year, result.scenario.year) == (2030, 2030)
+    assert result.year_effect is None  # the base is already in the comparison's year
+
+
+def test_a_year_before_a_dated_scenario_is_refused(session):
+    from corridors.errors import InvalidOptionError
+
+    with pytest.raises(InvalidOptionError, match="kars-igdir-nakhchivan-rail is a scenario of 2030"):
+        session.compare("baseline-2025", "kars-igdir-nakhchivan-rail", LANES[:1], year=2025)
+
+
+def test_the_atlas_as_base_follows_the_scenario_year_and_names_both_years(session):
+    result = session.compare("atlas", "zangezur-open", LANES[:1])
+    assert result.base.year == result.scenario.year == 2029
+    effect = result.to_dict()["year_effect"]
+    assert (effect["base_year"], effect["scenario_year"]) == (2025, 2029)
+
+
+def test_compare_many_compares_in_one_year_as_the_session_does(session):
+    from corridors import compare_many
+
+    frame = compare_many(LANES[:2], "baseline-2025", "zangezur-open", session=session)
+    compared = session.compare("baseline-2025", "zangezur-open", LANES[:2])
+    assert list(frame["status"]) == [c.status for c in compared.lanes] == ["unchanged", "unchanged"]

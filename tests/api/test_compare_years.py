@@ -19,3 +19,10 @@ def test_compare_year_is_checked_and_used(client):
     body = client.post("/api/compare", json={"scenario": "red-sea-closed", "year": 2025, "lanes": LANES}).json()
     assert body["year_effect"] is None and body["base"] == "baseline-2025"
     assert client.post("/api/compare", json={"scenario": "red-sea-closed", "year": 1800, "lanes": LANES}).status_code == 422
+
+
+def test_a_later_compare_year_moves_both_cases(client):
+    """year 2029 for a 2025 scenario: the base is baseline-2029 and the years alone are reported apart."""
+    body = client.post("/api/compare", json={"scenario": "red-sea-closed", "year": 2029, "lanes": LANES}).json()
+    assert (body["base"], body["base_year"], body["scenario_year"]) == ("baseline-2029", 2029, 2029)
+    assert (body["year_effect"]["base_year"], body["year_effect"]["scenario_year"]) == (2025, 2029)

@@ -12,6 +12,7 @@ from corridors.errors import CorridorsError
 from corridors.graph import compile_graph
 from corridors.model import Change, Network
 from corridors.routing import Route, RouteOptions, route
+from corridors.routing.prepare import network_year
 from corridors.analysis.lanes import Lane
 
 if TYPE_CHECKING:
@@ -33,8 +34,8 @@ class Case:
 
     @property
     def year(self) -> int:
-        """The network year the case is routed in: its options' year, else the data's own."""
-        return self.options.year if self.options.year is not None else self.network.as_of_year
+        """The network year the case is routed in (:func:`~corridors.routing.prepare.network_year`)."""
+        return network_year(self.network, self.options)
 
 
 NO_SCENARIO = "atlas"

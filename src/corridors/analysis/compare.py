@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from corridors.analysis.attribution import country_shares
 from corridors.analysis.cases import Case, LaneResult, case_in_year, route_lanes
 from corridors.analysis.lanes import AccessPair, Lane, shipments_per_year
+from corridors.errors import InvalidOptionError
 from corridors.graph import compile_graph
 
 if TYPE_CHECKING:  # pragma: no cover - types only
@@ -174,7 +175,9 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         year_effect = None
         if self.year_effect is not None:
-            year_effect = {k: v for k, v in self.year_effect.to_dict().items() if k not in ("year_effect", "changes")}
+            y = self.year_effect
+            year_effect = {k: v for k, v in y.to_dict().items() if k not in ("year_effect", "changes", "year_note")}
+            year_effect.update(base_year=y.base.year, scenario_year=y.scenario.year)  # the years, always named
         return {
             "base": self.base.name, "scenario": self.scenario.name, "year_effect": year_effect,
             "base_year": self.years[0], "scenario_year": self.years[1], "year_note": self.year_note,
@@ -240,36 +243,74 @@ def _country_totals(results: list[LaneResult], network) -> dict[str, list[float]
     return totals
 
 
-def compare(base: Case, scenario: Case, lanes: list[Lane], access: list[AccessPair] = ()) -> Comparison:
-    """Route every lane and access pair in both cases and summarise what changed."""
-    before, after = route_lanes(base, lanes), route_lanes(scenario, lanes)
-    tb, ta = _country_totals(before, base.network), _country_totals(after, scenario.network)
+@dataclass(frozen=True)
+class _Routed:
+    """A case's lanes and access pairs, routed."""
+
+    case: Case
+    lanes: list[LaneResult]
+    access: list[LaneResult]
+
+
+def _route(case: Case, lanes: list[Lane], access: list[AccessPair]) -> _Routed:
+    results = []
+    for pair in access:  # an access pair may restrict the modes (Iran-Armenia by land)
+        options = dataclasses.replace(case.options, modes=pair.modes) if pair.modes else case.options
+        results.append(route_lanes(Case(case.name, case.network, options), [Lane(pair.id, pair.origin, pair.destination)])[0])
+    return _Routed(case, route_lanes(case, lanes), results)
+
+
+def _diff(before: _Routed, after: _Routed, lanes: list[Lane], access: list[AccessPair]) -> Comparison:
+    base, scenario = before.case, after.case
+    tb, ta = _country_totals(before.lanes, base.network), _country_totals(after.lanes, scenario.network)
     countries = []
     for country in sorted(set(tb) | set(ta)):
         b, a = tb.get(country, [0.0] * 5), ta.get(country, [0.0] * 5)
         countries.append(CountryImpact(country, (b[0], a[0]), (b[1], a[1]), (b[2], a[2]), (b[3], a[3]), (int(b[4]), int(a[4]))))
     countries.sort(key=lambda c: c.revenue_change_usd_per_unit)
-    access_changes = []
-    for pair in access:
-        lane = Lane(pair.id, pair.origin, pair.destination)
-        options = {"modes": pair.modes} if pair.modes else {}
-        b_case = Case(base.name, base.network, dataclasses.replace(base.options, **options))
-        a_case = Case(scenario.name, scenario.network, dataclasses.replace(scenario.options, **options))
-        access_changes.append(AccessChange(pair, route_lanes(b_case, [lane])[0], route_lanes(a_case, [lane])[0]))
     return Comparison(
         base, scenario,
-        tuple(LaneChange(lane, b, a) for lane, b, a in zip(lanes, before, after)),
-        tuple(countries), tuple(access_changes),
+        tuple(LaneChange(lane, b, a) for lane, b, a in zip(lanes, before.lanes, after.lanes)),
+        tuple(countries), tuple(AccessChange(pair, b, a) for pair, b, a in zip(access, before.access, after.access)),
     )
 
 
-def decompose(base: Case, scenario: Case, lanes: list[Lane], access: list[AccessPair] = ()) -> Comparison:
-    """Compare ``scenario`` with ``base`` routed in the scenario's network year (the scenario
-    effect); when ``base`` is in another year, also ``base`` in its own year against ``base`` in
-    the scenario's (the network-year effect, :attr:`Comparison.year_effect`): baseline 2025 ->
-    baseline Y -> scenario Y."""
-    base_then = case_in_year(base, scenario.year)
-    effect = compare(base_then, scenario, lanes, access)
-    if base_then is base:
+def compare(base: Case, scenario: Case, lanes: list[Lane], access: list[AccessPair] = ()) -> Comparison:
+    """Route every lane and access pair in both cases, each in its own network year, and
+    summarise what changed (:func:`decompose` compares in one year)."""
+    lanes, access = list(lanes), list(access)
+    return _diff(_route(base, lanes, access), _route(scenario, lanes, access), lanes, access)
+
+
+def comparison_year(base: Case, scenario: Case, year: int | None = None) -> int:
+    """The one network year two cases are compared in: ``year`` if given, else the later of the
+    years the cases name (a case that names none, such as the atlas or an undated scenario,
+    follows the other), else the data's own.
+
+    Raises
+    ------
+    InvalidOptionError
+        ``year`` is earlier than a dated scenario's own year: what it opens would stay shut.
+    """
+    declared = [c.options.year for c in (base, scenario) if c.options.year is not None]
+    chosen = year if year is not None else max(declared, default=scenario.year)
+    for case in (base, scenario):
+        if case.changes and case.options.year is not None and case.options.year > chosen:
+            raise InvalidOptionError(f"{case.name} is a scenario of {case.options.year}: compared in {chosen}, "
+                                     f"what it opens stays shut; give a year of {case.options.year} or later")
+    return chosen
+
+
+def decompose(base: Case, scenario: Case, lanes: list[Lane], access: list[AccessPair] = (), *,
+              year: int | None = None) -> Comparison:
+    """Compare ``scenario`` with ``base`` in one network year (:func:`comparison_year`): the
+    scenario effect. When ``base`` names another year, also ``base`` in its own year against
+    ``base`` in the comparison's (the network-year effect, :attr:`Comparison.year_effect`):
+    baseline 2025 -> baseline Y -> scenario Y. Each case is routed once."""
+    lanes, access = list(lanes), list(access)
+    chosen = comparison_year(base, scenario, year)
+    base_then = _route(case_in_year(base, chosen), lanes, access)
+    effect = _diff(base_then, _route(case_in_year(scenario, chosen), lanes, access), lanes, access)
+    if base_then.case is base:
         return effect
-    return dataclasses.replace(effect, year_effect=compare(base, base_then, lanes, access))
+    return dataclasses.replace(effect, year_effect=_diff(_route(base, lanes, access), base_then, lanes, access))

@@ -91,13 +91,14 @@ def prepare_rules(network: Network, options: RouteOptions) -> PreparedQuery:
     avoid_edges = [element[1] if (element := element_edges(graph, item)) else node_edges(graph, _resolve_element(network, item).node.id)
                    for item in options.avoid]
     masks = _kernel.rule_masks(
-        graph, year=_year(network, options), modes=options.modes, avoid_countries=options.avoid_countries,
+        graph, year=network_year(network, options), modes=options.modes, avoid_countries=options.avoid_countries,
         avoid_edges=np.concatenate(avoid_edges) if avoid_edges else np.empty(0, dtype=np.int64), month=options.month,
     )
     return PreparedQuery(AtlasEngine(graph), weights, masks)
 
 
-def _year(network: Network, options: RouteOptions) -> int:
+def network_year(network: Network, options: RouteOptions) -> int:
+    """The network year a request is routed in: its options' year, else the data's own."""
     return options.year if options.year is not None else network.as_of_year
 
 
@@ -179,4 +180,4 @@ def prepare(network: Network, origin: str, destination: str, options: RouteOptio
     query = PreparedQuery(base.engine, base.weights, base.masks, origins=graph.departures(o.node.id),
                           destinations=graph.arrivals(d.node.id), waypoints=via_waypoints(network, graph, options))
     query = with_policies(query, graph, options.rules, o.node.country, d.node.country)
-    return PreparedRoute(graph, options, o, d, cargo_unit(network.parameters, options.cargo), _year(network, options), query)
+    return PreparedRoute(graph, options, o, d, cargo_unit(network.parameters, options.cargo), network_year(network, options), query)
