@@ -29,3 +29,20 @@ def test_the_largest_plausible_volume_loads(tmp_path):
     path = tmp_path / "lanes.csv"
     path.write_text(HEADER + "a,p,u,teu,1000000000,stat-1,\n")
     assert [lane.volume_teu_per_year for lane in load_lanes(path)] == [1e9]
+
+
+def test_a_lane_csv_with_an_oversize_field_or_a_multiline_note_reads_cleanly(tmp_path):
+    """A field past the csv module's limit is a problem with its file, not a traceback; a quoted
+    note over two lines stays one field."""
+    from corridors.analysis import load_lanes
+    from corridors.errors import DataError
+
+    (tmp_path / "sources.csv").write_text("id,kind,title\ns1,report,Lane volumes\n")
+    good = tmp_path / "lanes.csv"
+    good.write_text('id,origin,destination,notes\nbt,Baku,Tbilisi,"first line\nsecond line"\n')
+    [lane] = load_lanes(good)
+    assert (lane.id, lane.origin, lane.destination) == ("bt", "Baku", "Tbilisi")
+    bad = tmp_path / "bad.csv"
+    bad.write_text('id,origin,destination\nbt,Baku,"' + "x" * 200_000 + '"\n')
+    with pytest.raises(DataError, match="not a readable CSV"):
+        load_lanes(bad)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -82,9 +83,16 @@ def _text(path: Path | None, name: str, what: str) -> tuple[str, str]:
 def _rows(label: str, text: str, required: tuple[str, ...],
           problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
     """The CSV's rows (values stripped) with their line numbers (see :func:`_checked`)."""
-    reader = csv.DictReader(text.splitlines())
-    rows = ((reader.line_num, row) for row in reader)
-    yield from _checked(label, list(reader.fieldnames or []), rows, required, problems)
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # quoted fields may span lines
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        header = list(reader.fieldnames or [])
+        for row in reader:
+            rows.append((reader.line_num, row))
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        problems.append(Problem(label, reader.line_num + 1, None, f"not a readable CSV: {exc}"))
+        return
+    yield from _checked(label, header, rows, required, problems)
 
 
 def _checked(label: str, header: list[str], rows: Iterable[tuple[int, Mapping[str, Any]]], required: tuple[str, ...],

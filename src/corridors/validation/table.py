@@ -289,7 +289,7 @@ def read_figures(folder: str | PathLike[str], network: Network) -> FigureTable:
 
 
 def _check_header(path: Path, out: _Collector) -> None:
-    with path.open(newline="", encoding="utf-8") as file:
+    with path.open(newline="", encoding="utf-8-sig") as file:
         header = next(csv.reader(file), [])
     missing = [c for c in FIGURE_COLUMNS if c not in header]
     if missing:
