@@ -141,3 +141,18 @@ def test_a_report_as_a_frame_has_one_row_per_figure(report):
     assert list(frame["id"]) == [r.figure.id for r in report.results]
     row = frame.set_index("id").loc["len-pt-road"]
     assert row["model"] == pytest.approx(400) and bool(row["hit"]) is True
+
+
+def test_an_excluded_figure_is_listed_apart_and_never_counted(write_table, tiny):
+    """A published figure that measures something else than its query (here 500 km for the 400 km
+    road) stays in the table with its reason: shown, not counted."""
+    from tests.validation.tables import FIGURE_COLUMNS
+
+    rows = [figure("len-pt-road", "length", "distance_km", "400", **ROAD_PT),
+            figure("len-pt-other", "length", "distance_km", "500", excluded="measures another road", **ROAD_PT)]
+    with Session(tiny) as session:
+        report = run_validation(read_figures(write_table(rows, columns=(*FIGURE_COLUMNS, "excluded")), tiny), session)
+    assert (report.overall.hits, report.overall.counted) == (1, 1)
+    assert [r.figure.id for r in report.excluded] == ["len-pt-other"]
+    assert report.worst_misses() == ()
+    assert "measures another road" in to_text(report) and "1 excluded" in to_text(report)

@@ -69,7 +69,8 @@ def to_text(report: ValidationReport, *, worst: int = 10) -> str:
     figures without a model value, and the circular figures."""
     overall = report.overall
     lines = [f"Validation of {report.network or 'the network'} against {len(report.results)} published figures "
-             f"({overall.circular} circular, reported apart).", "", *headline_table(report)]
+             f"({overall.circular} circular and {len(report.excluded)} excluded, reported apart).", "",
+             *headline_table(report)]
     if misses := report.worst_misses(worst):
         lines += ["", f"Worst misses (ratio = model / nearest end of the published range), {len(misses)} shown:",
                   *_misses(report, misses)]
@@ -80,6 +81,11 @@ def to_text(report: ValidationReport, *, worst: int = 10) -> str:
         rows = [[r.figure.id, model(r), published(r), "hit" if r.hit else "miss", r.circular[:100]] for r in circular]
         lines += ["", "Circular figures (the atlas cites their source; not counted):",
                   *_columns(["figure", "model", "published", "", "why circular"], rows, (1, 2))]
+    if excluded := report.excluded:
+        rows = [[r.figure.id, model(r), published(r), "hit" if r.hit else "miss", r.figure.excluded[:100]]
+                for r in excluded]
+        lines += ["", "Excluded figures (published, but not what their query measures; not counted):",
+                  *_columns(["figure", "model", "published", "", "why excluded"], rows, (1, 2))]
     return "\n".join(lines) + "\n"
 
 

@@ -55,6 +55,11 @@ class FigureResult:
     circular: str | None = None
 
     @property
+    def counted(self) -> bool:
+        """Whether the result counts in the hit rates: neither circular nor excluded."""
+        return self.circular is None and not self.figure.excluded
+
+    @property
     def hit(self) -> bool:
         return self.model_value is not None and self.figure.hits(self.model_value)
 
@@ -82,7 +87,7 @@ class FigureResult:
             "tolerance": f.tolerance, "band": list(f.band),
             "model": None if self.model_value is None else round(self.model_value, 3),
             "ratio": None if self.ratio is None else round(self.ratio, 4),
-            "hit": self.hit, "detail": self.detail, "circular": self.circular,
+            "hit": self.hit, "detail": self.detail, "circular": self.circular, "excluded": self.figure.excluded or None,
             "source": {"id": f.source_id, "title": source.title if source else "",
                        "publisher": source.publisher if source else "", "date": source.date if source else "",
                        "reference": source.reference if source else ""},
@@ -112,8 +117,8 @@ class CategoryRate:
 
 
 def _rate(category: str, results: list[FigureResult]) -> CategoryRate:
-    counted = [r for r in results if r.circular is None]
-    circular = [r for r in results if r.circular is not None]
+    counted = [r for r in results if r.counted]
+    circular = [r for r in results if r.circular is not None and not r.figure.excluded]
     return CategoryRate(category, sum(r.hit for r in counted), len(counted),
                         sum(r.hit for r in circular), len(circular))
 
@@ -139,11 +144,16 @@ class ValidationReport:
 
     @property
     def circular(self) -> tuple[FigureResult, ...]:
-        return tuple(r for r in self.results if r.circular is not None)
+        return tuple(r for r in self.results if r.circular is not None and not r.figure.excluded)
+
+    @property
+    def excluded(self) -> tuple[FigureResult, ...]:
+        """Figures kept in the table but not counted: they do not measure what their query does."""
+        return tuple(r for r in self.results if r.figure.excluded)
 
     def worst_misses(self, count: int = 10) -> tuple[FigureResult, ...]:
         """The non-circular misses with a model value furthest from their published range."""
-        misses = [r for r in self.results if r.circular is None and r.model_value is not None and not r.hit]
+        misses = [r for r in self.results if r.counted and r.model_value is not None and not r.hit]
         return tuple(sorted(misses, key=lambda r: -r.miss_size)[:count])
 
     @property

@@ -57,7 +57,8 @@ TOLERANCE: Mapping[str, float] = {"length": 0.10, "time": 0.30, "dwell": 0.30, "
 """The relative tolerance of each category (issue 11): lengths +-10 %, the rest +-30 %."""
 FIGURE_COLUMNS = ("id", "category", "origin", "destination", "via", "modes", "cargo", "year", "measure", "border",
                   "direction", "low", "high", "published_year", "tolerance", "source_id", "notes")
-"""The contract's columns, all required in the header (``objective`` may be added, see :class:`Figure`)."""
+"""The contract's columns, all required in the header (``objective`` and ``excluded`` may be
+added, see :class:`Figure`)."""
 DEFAULT_YEAR = 2025
 _DIRECTION = re.compile(r"^[A-Z]{2}>[A-Z]{2}$")
 Number = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -82,6 +83,7 @@ class _FigureRow(_Row):
     source_id: str
     notes: str = ""
     objective: Objective | None = None
+    excluded: str = ""
 
     _slug = field_validator("id")(_check_slug)
 
@@ -142,6 +144,9 @@ class Figure:
     direction: str = ""
     objective: str = "generalized"
     notes: str = ""
+    excluded: str = ""
+    """Why the figure, though published, does not measure what its query measures (kept in the
+    table and reported apart, never counted); empty for a counted figure."""
     file: str = ""
     line: int = 0
 
@@ -207,7 +212,7 @@ def _figure(row: _FigureRow, file: str, line: int) -> Figure:
         published_year=row.published_year, source_id=row.source_id, origin=row.origin,
         destination=row.destination, via=row.via, modes=frozenset(row.modes) or None, cargo=row.cargo,
         year=row.year, border=row.border, direction=row.direction, objective=_default_objective(row),
-        notes=row.notes, file=file, line=line,
+        notes=row.notes, excluded=row.excluded, file=file, line=line,
     )
 
 
